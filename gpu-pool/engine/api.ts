@@ -1,0 +1,103 @@
+/**
+ * The engine's public contract: what the gRPC worker (gpu-pool/grpc) builds on.
+ * One AsrEngine per model per process; one AsrStream per session.
+ *
+ * Times are milliseconds of the stream's own audio clock (samples pushed so far),
+ * never wall-clock time.
+ */
+
+export type AudioEncoding = 'pcm_s16le' | 'pcm_mulaw';
+
+export interface TurnDetectionOptions {
+  /** Silence after speech needed to end a turn when the end-of-turn confidence is high (ms). */
+  minTurnSilenceMs: number;
+  /** Silence after which a turn ends whatever the confidence (ms). */
+  maxTurnSilenceMs: number;
+  /** VAD probability below which a frame counts as silence (0–1). */
+  vadThreshold: number;
+  /** End-of-turn confidence above which `minTurnSilenceMs` suffices (0–1). */
+  endOfTurnConfidenceThreshold: number;
+}
+
+export interface StreamOptions extends TurnDetectionOptions {
+  sampleRate: number;
+  encoding: AudioEncoding;
+  decoding?: 'greedy_search' | 'modified_beam_search';
+}
+
+export interface RecognizedWord {
+  text: string;
+  startMs: number;
+  endMs: number;
+  /** Mean token posterior of the word (0–1). */
+  confidence: number;
+  /** Final words never change again. */
+  isFinal: boolean;
+}
+
+export type StreamEvent =
+  /** Speech onset detected by the VAD. */
+  | { kind: 'speech_started'; timestampMs: number; confidence: number }
+  /** The current turn's words changed: finalised prefix plus the tentative tail. */
+  | { kind: 'words'; words: RecognizedWord[] }
+  /** The current turn ended; `words` are all final. The next words open a new turn. */
+  | {
+      kind: 'end_of_turn';
+      words: RecognizedWord[];
+      confidence: number;
+      reason: 'confident_silence' | 'max_silence' | 'forced' | 'flush';
+    }
+  /** A fatal error for this stream only; the stream is closed afterwards. */
+  | { kind: 'error'; code: EngineErrorCode; message: string };
+
+export type EngineErrorCode =
+  | 'INVALID_AUDIO'
+  | 'INVALID_OPTIONS'
+  | 'STREAM_CLOSED'
+  | 'MODEL_ERROR'
+  | 'OVERLOADED';
+
+export interface AsrStream {
+  readonly id: string;
+  /** Raw bytes in the stream's encoding. Empty pushes are ignored; odd byte counts for s16le are carried over. */
+  push(audio: Uint8Array): void;
+  updateOptions(options: Partial<TurnDetectionOptions>): void;
+  /** End the current turn now (protocol ForceEndpoint). */
+  forceEndpoint(): void;
+  /** Decode everything pushed so far and finalise it; resolves after the last event was emitted. */
+  flush(): Promise<void>;
+  /** Free the stream's state; no events after this. */
+  close(): void;
+  on(listener: (event: StreamEvent) => void): void;
+}
+
+export interface EngineOptions {
+  /** Folder of a model in a supported format (own T-one-style CTC, sherpa-onnx zipformer/zipformer2 transducer). */
+  modelDir: string;
+  /** Worker threads running inference. */
+  workers?: number;
+  /** Intra-op threads per worker. */
+  threadsPerWorker?: number;
+  /** How long the batcher waits to gather chunks from several streams (ms). */
+  batchWindowMs?: number;
+  maxBatchSize?: number;
+  /** 'auto' probes for CUDA and falls back to CPU. */
+  provider?: 'auto' | 'cpu' | 'cuda';
+  /** Silero VAD model; default found through the model search path. */
+  vadModelPath?: string;
+}
+
+export interface ModelInfo {
+  type: string;
+  sampleRate: number;
+  chunkMs: number;
+  vocabSize: number;
+  provider: 'cpu' | 'cuda';
+}
+
+export interface AsrEngine {
+  readonly model: ModelInfo;
+  createStream(options: StreamOptions): AsrStream;
+  readonly activeStreams: number;
+  close(): Promise<void>;
+}
