@@ -1,0 +1,67 @@
+/**
+ * What the gateway sees of the ASR pool: open one recognition session per WebSocket session,
+ * on a worker that serves the requested model version (X-Model-Version label).
+ * Implemented over gRPC (gpu-pool/proto/earshot/asr/v1/asr.proto) by gpu-pool/client.
+ */
+import type { AudioEncoding, RecognizedWord, TurnDetectionOptions } from '../engine/api.ts';
+
+export type { AudioEncoding, RecognizedWord, TurnDetectionOptions };
+
+export interface AsrSessionRequest {
+  sessionId: string;
+  /** X-Model-Version label: en-default, ml-default, u3-pro, ... */
+  modelVersion: string;
+  sampleRate: number;
+  encoding: AudioEncoding;
+  turnDetection: Partial<TurnDetectionOptions>;
+  keyterms: string[];
+  formatTurns: boolean;
+}
+
+export type AsrSessionEvent =
+  | { kind: 'speech_started'; timestampMs: number; confidence: number }
+  | { kind: 'words'; words: RecognizedWord[] }
+  | { kind: 'end_of_turn'; words: RecognizedWord[]; confidence: number; reason: string }
+  /** The worker decoded everything after finish(); no more events follow. */
+  | { kind: 'finished'; audioMs: number }
+  /** The session failed on the pool side; no more events follow. */
+  | { kind: 'error'; error: AsrPoolError };
+
+export type AsrPoolErrorCode =
+  /** No worker serves this model version (not deployed). */
+  | 'MODEL_NOT_DEPLOYED'
+  /** Every worker for this model is at its admission limit. */
+  | 'POOL_FULL'
+  /** Workers unreachable or draining. */
+  | 'UNAVAILABLE'
+  | 'INVALID_ARGUMENT'
+  | 'INTERNAL';
+
+export class AsrPoolError extends Error {
+  constructor(
+    readonly code: AsrPoolErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AsrPoolError';
+  }
+}
+
+export interface AsrSession {
+  sendAudio(audio: Uint8Array): void;
+  forceEndpoint(): void;
+  updateConfiguration(turnDetection: Partial<TurnDetectionOptions>): void;
+  /** Ask the worker to decode what was sent and finish; resolves with the `finished` event. */
+  finish(): Promise<{ audioMs: number }>;
+  /** Abandon the session (client vanished); the worker frees its state. */
+  cancel(): void;
+  on(listener: (event: AsrSessionEvent) => void): void;
+}
+
+export interface AsrPool {
+  /** Resolves once a worker accepted the session; rejects with AsrPoolError otherwise. */
+  open(request: AsrSessionRequest): Promise<AsrSession>;
+  /** Whether any worker address is configured for this model version. */
+  serves(modelVersion: string): boolean;
+  close(): Promise<void>;
+}
