@@ -1,0 +1,3 @@
+export { createReferenceLicenceServer, type ReferenceLicenceServer } from './licence-server.ts';
+export { createReferenceUsageTracker, type ReferenceUsageTracker } from './usage-tracker.ts';
+export { listen } from './listen.ts';
