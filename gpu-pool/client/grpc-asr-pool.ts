@@ -1,0 +1,121 @@
+/**
+ * AsrPool over gRPC: per model version, round-robin over the configured worker addresses; a
+ * worker that is full (POOL_FULL), draining or unreachable is skipped for the next one, all
+ * within one accept deadline.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { createLogger, type Logger } from '../../runtime/logger.ts';
+import type { WireSessionConfig } from '../grpc/messages.ts';
+import { loadStreamingRecognizer } from '../grpc/proto.ts';
+import { AsrPoolError, type AsrPool, type AsrSession, type AsrSessionRequest } from './api.ts';
+import { openOnWorker } from './open-on-worker.ts';
+import { worthFailingOver } from './pool-errors.ts';
+import { addressesFor, type RoutingTable } from './routing-table.ts';
+
+export interface GrpcAsrPoolOptions {
+  routes: RoutingTable;
+  /** Total time for a worker to accept a session, failovers included. Default 3000 ms. */
+  acceptTimeoutMs?: number;
+  /** TLS on the gRPC hop (the seed's AAI_USE_SECURE_CHANNEL_TO_ASR_SERVICE). Default false. */
+  secure?: boolean;
+  logger?: Logger;
+}
+
+// Keepalive pings find a dead worker (or nginx) on an idle-looking long session; short reconnect
+// backoff lets a restarted worker take sessions again within seconds instead of minutes.
+const CLIENT_CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.keepalive_time_ms': 20_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.initial_reconnect_backoff_ms': 250,
+  'grpc.max_reconnect_backoff_ms': 5_000,
+};
+
+function toWireConfig(request: AsrSessionRequest): WireSessionConfig {
+  return {
+    sessionId: request.sessionId,
+    modelVersion: request.modelVersion,
+    sampleRate: request.sampleRate,
+    encoding: request.encoding === 'pcm_mulaw' ? 'PCM_MULAW' : 'PCM_S16LE',
+    turnDetection: request.turnDetection,
+    keyterms: request.keyterms,
+    formatTurns: request.formatTurns,
+  };
+}
+
+/** The error the gateway sees when every worker refused: "full" beats "gone" beats "not here". */
+function combine(errors: AsrPoolError[], modelVersion: string): AsrPoolError {
+  const summary = errors.map((error) => error.message).join('; ');
+  for (const code of ['INVALID_ARGUMENT', 'POOL_FULL', 'UNAVAILABLE', 'MODEL_NOT_DEPLOYED', 'INTERNAL'] as const) {
+    if (errors.some((error) => error.code === code)) {
+      return new AsrPoolError(code, `no worker accepted a '${modelVersion}' session: ${summary}`);
+    }
+  }
+  return new AsrPoolError('INTERNAL', `no worker accepted a '${modelVersion}' session`);
+}
+
+export function createGrpcAsrPool(options: GrpcAsrPoolOptions): AsrPool {
+  const acceptTimeoutMs = options.acceptTimeoutMs ?? 3_000;
+  const logger = options.logger ?? createLogger('asr-pool');
+  const credentials = options.secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+  const Recognizer = loadStreamingRecognizer();
+  const clients = new Map<string, grpc.Client>();
+  const nextIndex = new Map<string, number>();
+  let closed = false;
+
+  // One channel per address, shared by all sessions: HTTP/2 multiplexes the streams.
+  function clientFor(address: string): grpc.Client {
+    let client = clients.get(address);
+    if (!client) {
+      client = new Recognizer(address, credentials, CLIENT_CHANNEL_OPTIONS);
+      clients.set(address, client);
+    }
+    return client;
+  }
+
+  /** The label's addresses starting at its round-robin position. */
+  function rotation(modelVersion: string): string[] {
+    const addresses = addressesFor(options.routes, modelVersion);
+    if (addresses.length === 0) return [];
+    const start = nextIndex.get(modelVersion) ?? 0;
+    nextIndex.set(modelVersion, (start + 1) % addresses.length);
+    return addresses.map((_, offset) => addresses[(start + offset) % addresses.length]);
+  }
+
+  return {
+    async open(request: AsrSessionRequest): Promise<AsrSession> {
+      if (closed) throw new AsrPoolError('UNAVAILABLE', 'the ASR pool is closed');
+      const candidates = rotation(request.modelVersion);
+      if (candidates.length === 0) {
+        throw new AsrPoolError('MODEL_NOT_DEPLOYED', `model version '${request.modelVersion}' is not deployed (no worker configured)`);
+      }
+      const deadline = Date.now() + acceptTimeoutMs;
+      const config = toWireConfig(request);
+      const errors: AsrPoolError[] = [];
+      for (const address of candidates) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) {
+          errors.push(new AsrPoolError('UNAVAILABLE', `accept deadline of ${acceptTimeoutMs} ms passed before trying ${address}`));
+          break;
+        }
+        try {
+          return await openOnWorker(clientFor(address), address, config, remaining);
+        } catch (error) {
+          const poolError = error instanceof AsrPoolError ? error : new AsrPoolError('INTERNAL', String(error));
+          logger.debug({ sessionId: request.sessionId, address, code: poolError.code }, 'worker refused the session');
+          errors.push(poolError);
+          if (!worthFailingOver(poolError)) break;
+        }
+      }
+      throw combine(errors, request.modelVersion);
+    },
+    serves(modelVersion: string): boolean {
+      return addressesFor(options.routes, modelVersion).length > 0;
+    },
+    async close(): Promise<void> {
+      closed = true;
+      for (const client of clients.values()) client.close();
+      clients.clear();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Opens a Recognize call on one worker and waits for its `accepted`, bounded by a deadline: a
+ * worker that is missing, blackholed or stuck must turn into a clear UNAVAILABLE for the gateway,
+ * never a session that hangs before Begin.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { responseKind, type WireRecognizeRequest, type WireRecognizeResponse, type WireSessionConfig } from '../grpc/messages.ts';
+import { MODEL_VERSION_HEADER } from '../grpc/proto.ts';
+import { AsrPoolError, type AsrSession } from './api.ts';
+import { createGrpcSession, type RecognizeClientCall } from './grpc-session.ts';
+import { poolErrorFromStatus } from './pool-errors.ts';
+
+type RecognizeMethod = (metadata: grpc.Metadata, options?: grpc.CallOptions) => RecognizeClientCall;
+
+export function openOnWorker(
+  client: grpc.Client,
+  address: string,
+  config: WireSessionConfig,
+  acceptTimeoutMs: number,
+): Promise<AsrSession> {
+  const metadata = new grpc.Metadata();
+  // nginx routes on this header; the worker also checks it against what it serves.
+  metadata.set(MODEL_VERSION_HEADER, config.modelVersion ?? '');
+  const recognize = (client as unknown as { Recognize: RecognizeMethod }).Recognize.bind(client);
+  // No waitForReady: an unreachable worker fails fast (UNAVAILABLE) so the pool can fail over.
+  const call = recognize(metadata);
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      fail(new AsrPoolError('UNAVAILABLE', `worker ${address} did not accept the session within ${acceptTimeoutMs} ms`));
+      call.cancel();
+    }, acceptTimeoutMs);
+
+    function fail(error: AsrPoolError): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      cleanup();
+      // The cancelled call still reports its status later; swallow it rather than crash on an unheard 'error'.
+      call.on('error', () => {});
+      reject(error);
+    }
+    const onData = (response: WireRecognizeResponse) => {
+      if (settled) return;
+      if (responseKind(response) !== 'accepted') {
+        fail(new AsrPoolError('INTERNAL', `worker ${address} sent '${responseKind(response)}' before accepting`));
+        call.cancel();
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      cleanup();
+      resolve(createGrpcSession(call, address));
+    };
+    const onError = (error: grpc.ServiceError) => fail(poolErrorFromStatus(error, address));
+    const onStatus = (status: grpc.StatusObject) => {
+      if (status.code === grpc.status.OK) fail(new AsrPoolError('INTERNAL', `worker ${address} ended the call before accepting`));
+    };
+    function cleanup(): void {
+      call.off('data', onData);
+      call.off('error', onError);
+      call.off('status', onStatus);
+    }
+    call.on('data', onData);
+    call.on('error', onError);
+    call.on('status', onStatus);
+    const first: WireRecognizeRequest = { config };
+    call.write(first);
+  });
+}

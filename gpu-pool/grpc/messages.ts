@@ -1,0 +1,64 @@
+/**
+ * TypeScript shapes of the asr.proto messages as @grpc/proto-loader decodes them with the options
+ * in proto.ts (camelCase, enum names, oneof discriminators). Kept by hand beside the loader because
+ * the .proto is small; a field added there must be added here.
+ */
+
+export type WireAudioEncoding = 'AUDIO_ENCODING_UNSPECIFIED' | 'PCM_S16LE' | 'PCM_MULAW';
+
+export interface WireTurnDetection {
+  minTurnSilenceMs?: number;
+  maxTurnSilenceMs?: number;
+  vadThreshold?: number;
+  endOfTurnConfidenceThreshold?: number;
+}
+
+export interface WireSessionConfig {
+  sessionId?: string;
+  modelVersion?: string;
+  sampleRate?: number;
+  encoding?: WireAudioEncoding;
+  turnDetection?: WireTurnDetection;
+  keyterms?: string[];
+  formatTurns?: boolean;
+}
+
+export type WireRecognizeRequest =
+  | { payload?: 'config'; config: WireSessionConfig }
+  | { payload?: 'audio'; audio: Uint8Array }
+  | { payload?: 'forceEndpoint'; forceEndpoint: Record<string, never> }
+  | { payload?: 'updateConfiguration'; updateConfiguration: WireTurnDetection }
+  | { payload?: 'finish'; finish: Record<string, never> };
+
+export interface WireWord {
+  text: string;
+  startMs: number;
+  endMs: number;
+  confidence: number;
+  isFinal: boolean;
+}
+
+export type WireRecognizeResponse =
+  | { event?: 'accepted'; accepted: { workerId: string; modelVersion: string; modelType: string } }
+  | { event?: 'speechStarted'; speechStarted: { timestampMs: number; confidence: number } }
+  | { event?: 'words'; words: { words?: WireWord[] } }
+  | { event?: 'endOfTurn'; endOfTurn: { words?: WireWord[]; confidence?: number; reason?: string } }
+  | { event?: 'finished'; finished: { audioMs?: number } };
+
+/** Which oneof member a decoded request carries (the loader sets `payload`; hand-built ones may not). */
+export function requestKind(request: WireRecognizeRequest): NonNullable<WireRecognizeRequest['payload']> | undefined {
+  if (request.payload) return request.payload;
+  for (const key of ['config', 'audio', 'forceEndpoint', 'updateConfiguration', 'finish'] as const) {
+    if (key in request && (request as Record<string, unknown>)[key] !== undefined) return key;
+  }
+  return undefined;
+}
+
+/** Which oneof member a decoded response carries. */
+export function responseKind(response: WireRecognizeResponse): NonNullable<WireRecognizeResponse['event']> | undefined {
+  if (response.event) return response.event;
+  for (const key of ['accepted', 'speechStarted', 'words', 'endOfTurn', 'finished'] as const) {
+    if (key in response && (response as Record<string, unknown>)[key] !== undefined) return key;
+  }
+  return undefined;
+}
