@@ -1,0 +1,141 @@
+/**
+ * The asr-worker role: one engine (one model) behind the gRPC StreamingRecognizer server.
+ * Configured from the environment like the seed's ASR containers (SERVER_PORT, MAX_OPEN_STREAMS,
+ * LOGGING_LEVEL); logs `Ready to serve!` once the model is loaded and health says SERVING.
+ */
+import { fileURLToPath } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+import type { AsrEngine, EngineOptions } from '../../gpu-pool/engine/api.ts';
+import { startAsrWorkerServer, type AsrWorkerServer } from '../../gpu-pool/grpc/worker-server.ts';
+import { createWorkerRegistry, startWorkerMetrics, type WorkerMetrics } from '../../gpu-pool/grpc/worker-metrics.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import type { RoleHandle } from './role.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where each deployable label's model lives unless MODEL_DIR says otherwise. */
+const DEFAULT_MODEL_DIRS: Record<string, string> = {
+  'en-default': 'models/earshot-en',
+};
+
+export interface AsrWorkerOptions {
+  /** gRPC port (SERVER_PORT). Default 50051; 0 picks a free port. */
+  port: number;
+  host: string;
+  /** Admission limit (MAX_OPEN_STREAMS). Default 48. */
+  maxOpenStreams: number;
+  /** Labels served (MODEL_VERSION, comma-separated). Default en-default. */
+  modelVersions: string[];
+  /** Model folder (MODEL_DIR); default from the first label. */
+  modelDir: string;
+  /** Engine inference workers (ASR_WORKERS) and intra-op threads each (ASR_THREADS). */
+  workers?: number;
+  threads?: number;
+  /** How long live sessions may run on after stop() (DRAIN_GRACE_MS). Default 60 s. */
+  drainGraceMs: number;
+  /** Prometheus /metrics port (METRICS_PORT); unset = no metrics listener. */
+  metricsPort?: number;
+  /** An engine built by the caller (embedded mode, tests); otherwise createEngine(modelDir). */
+  engine?: AsrEngine;
+  logger?: Logger;
+}
+
+export interface AsrWorkerHandle extends RoleHandle {
+  readonly port: number;
+  readonly server: AsrWorkerServer;
+  readonly engine: AsrEngine;
+}
+
+function integer(name: string, value: string | undefined, fallback: number | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got '${value}'`);
+  return parsed;
+}
+
+export function asrWorkerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AsrWorkerOptions {
+  const modelVersions = (env.MODEL_VERSION ?? 'en-default').split(',').map((label) => label.trim()).filter(Boolean);
+  const label = modelVersions[0] ?? 'en-default';
+  const modelDir = env.MODEL_DIR ?? DEFAULT_MODEL_DIRS[label];
+  if (!modelDir) throw new Error(`MODEL_DIR is required for model version '${label}' (no default model folder for it)`);
+  const maxOpenStreams = integer('MAX_OPEN_STREAMS', env.MAX_OPEN_STREAMS, 48)!;
+  if (maxOpenStreams < 1) throw new Error('MAX_OPEN_STREAMS must be at least 1');
+  return {
+    port: integer('SERVER_PORT', env.SERVER_PORT, 50051)!,
+    host: env.SERVER_HOST ?? '0.0.0.0',
+    maxOpenStreams,
+    modelVersions,
+    modelDir: isAbsolute(modelDir) ? modelDir : resolve(REPO_ROOT, modelDir),
+    workers: integer('ASR_WORKERS', env.ASR_WORKERS, undefined),
+    threads: integer('ASR_THREADS', env.ASR_THREADS, undefined),
+    drainGraceMs: integer('DRAIN_GRACE_MS', env.DRAIN_GRACE_MS, 60_000)!,
+    metricsPort: integer('METRICS_PORT', env.METRICS_PORT, undefined),
+  };
+}
+
+async function loadEngine(options: AsrWorkerOptions): Promise<AsrEngine> {
+  // Resolved at run time so the gRPC layer does not depend on the engine's module graph.
+  const enginePath = '../../gpu-pool/engine/index.ts';
+  const { createEngine } = (await import(enginePath)) as {
+    createEngine: (options: EngineOptions) => AsrEngine | Promise<AsrEngine>;
+  };
+  return createEngine({ modelDir: options.modelDir, workers: options.workers, threadsPerWorker: options.threads });
+}
+
+export async function startAsrWorker(options: AsrWorkerOptions = asrWorkerOptionsFromEnv()): Promise<AsrWorkerHandle> {
+  const logger = options.logger ?? createLogger('asr-worker', { modelVersion: options.modelVersions.join(',') });
+  const ownsEngine = !options.engine;
+  const started = Date.now();
+  const engine = options.engine ?? (await loadEngine(options));
+  logger.info({ model: engine.model, modelDir: options.modelDir, loadMs: Date.now() - started }, 'model loaded');
+  const server = await startAsrWorkerServer({
+    engine,
+    modelVersions: options.modelVersions,
+    port: options.port,
+    host: options.host,
+    maxOpenStreams: options.maxOpenStreams,
+    logger,
+  });
+  let metrics: WorkerMetrics | undefined;
+  if (options.metricsPort !== undefined) {
+    metrics = await startWorkerMetrics(createWorkerRegistry(server, options.modelVersions[0] ?? ''), options.metricsPort, options.host);
+  }
+  // The seed's readiness line: operators and compose logs wait for exactly this text.
+  logger.info({ port: server.port, metricsPort: metrics?.port }, 'Ready to serve!');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    name: 'asr-worker',
+    port: server.port,
+    server,
+    engine,
+    stop() {
+      stopping ??= (async () => {
+        await server.drain(options.drainGraceMs);
+        await metrics?.close();
+        if (ownsEngine) await engine.close();
+        logger.info('asr worker stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+// `tsx runtime/roles/asr-worker.ts`: one worker per process (containers), stopped by SIGTERM with drain.
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const logger = createLogger('asr-worker');
+  startAsrWorker({ ...asrWorkerOptionsFromEnv(), logger }).then(
+    (worker) => {
+      const shutdown = (signal: string) => {
+        logger.info({ signal }, 'stopping: draining live sessions');
+        void worker.stop().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+    },
+    (error: unknown) => {
+      logger.fatal({ err: error }, 'asr worker failed to start');
+      process.exit(1);
+    },
+  );
+}
