@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { addressesFor, parseRoutingTable, routingTableFromEnv } from './routing-table.ts';
+
+describe('routing table', () => {
+  it('parses labels to worker address lists, with a wildcard fallback', () => {
+    const table = parseRoutingTable('en-default,default=a:50051, b:50051; ml-default=c:50051; *=lb:80');
+    expect(addressesFor(table, 'en-default')).toEqual(['a:50051', 'b:50051']);
+    expect(addressesFor(table, 'default')).toEqual(['a:50051', 'b:50051']);
+    expect(addressesFor(table, 'ml-default')).toEqual(['c:50051']);
+    expect(addressesFor(table, 'u3-pro')).toEqual(['lb:80']);
+  });
+
+  it('has no address for an unlisted label without a wildcard', () => {
+    expect(addressesFor(parseRoutingTable('en-default=a:1'), 'u3-pro')).toEqual([]);
+  });
+
+  it('rejects entries without addresses or with malformed ones', () => {
+    expect(() => parseRoutingTable('en-default=')).toThrow(/no worker address/);
+    expect(() => parseRoutingTable('en-default')).toThrow(/label/);
+    expect(() => parseRoutingTable('en-default=http://a')).toThrow(/host:port/);
+  });
+
+  it('reads ASR_ROUTES, else the seed-style single endpoint for every label', () => {
+    expect(addressesFor(routingTableFromEnv({ ASR_ROUTES: 'en-default=a:1' })!, 'en-default')).toEqual(['a:1']);
+    expect(addressesFor(routingTableFromEnv({ AAI_ASR_ENDPOINT: 'streaming-asr-lb:80' })!, 'ml-default')).toEqual(['streaming-asr-lb:80']);
+    expect(routingTableFromEnv({})).toBeUndefined();
+  });
+});
