@@ -1,0 +1,166 @@
+/**
+ * infra/nginx_streaming_asr.conf routes by x-model-version: the real nginx, started on loopback
+ * with the committed config templated to local worker ports, in front of real gRPC workers.
+ * Needs the Debian package `nginx` (CI: apt-get install -y nginx); skipped with a message without it.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:http2';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AsrEngine } from '../engine/api.ts';
+import { createLogger } from '../../runtime/logger.ts';
+import { startAsrWorkerServer, type AsrWorkerServer } from '../grpc/worker-server.ts';
+import { createScriptedEngine } from '../grpc/testing/scripted-engine.ts';
+import { frames, readPcmWav } from '../grpc/testing/wav.ts';
+import { AsrPoolError, type AsrPool, type AsrSessionEvent, type AsrSessionRequest } from './api.ts';
+import { createGrpcAsrPool } from './grpc-asr-pool.ts';
+import { parseRoutingTable } from './routing-table.ts';
+
+const CONFIG_PATH = fileURLToPath(new URL('../../infra/nginx_streaming_asr.conf', import.meta.url));
+const TEST_WAV = '/work/shared/testdata/librivox-pocketsphinx/sense_and_sensibility_01_austen_64kb-0880.wav';
+const hasNginx = spawnSync('nginx', ['-v']).status === 0;
+if (!hasNginx) console.warn('nginx router test skipped: nginx is not installed (Debian: apt-get install -y nginx)');
+
+const logger = createLogger('nginx-router-test');
+logger.level = 'warn';
+
+/** GET over cleartext HTTP/2 (the router's port speaks only h2c, like `curl --http2-prior-knowledge`). */
+function h2Get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const session = connect(`http://127.0.0.1:${port}`);
+    session.on('error', reject);
+    const stream = session.request({ ':path': path });
+    let body = '';
+    let status = 0;
+    stream.on('response', (headers) => (status = Number(headers[':status'])));
+    stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    stream.on('end', () => {
+      session.close();
+      resolve({ status, body });
+    });
+    stream.on('error', reject);
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The committed config with service names → loopback ports and writable paths for a non-daemon run. */
+export function renderRouterConfig(template: string, listenPort: number, backends: Record<string, number>, dir: string): string {
+  let config = template.replace(/listen 80 http2;/, `listen 127.0.0.1:${listenPort} http2;`);
+  for (const [service, port] of Object.entries(backends)) config = config.replaceAll(`${service}:50051`, `127.0.0.1:${port}`);
+  if (/streaming-asr-[a-z0-9-]+:50051/.test(config)) throw new Error('a backend of the router config has no test port');
+  return config
+    .replace('worker_processes auto;', 'worker_processes 1;')
+    .replace('error_log /dev/stderr info;', `error_log ${dir}/error.log info;`)
+    .replace('access_log /dev/stdout;', 'access_log off;')
+    .replace(/^http \{$/m, `http {\n  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path ${dir}/${kind};`).join(' ')}`);
+}
+
+const request: AsrSessionRequest = {
+  sessionId: 'router-test',
+  modelVersion: 'en-default',
+  sampleRate: 16000,
+  encoding: 'pcm_s16le',
+  turnDetection: {},
+  keyterms: [],
+  formatTurns: false,
+};
+
+describe.skipIf(!hasNginx)('nginx gRPC router (infra/nginx_streaming_asr.conf)', () => {
+  let engine: AsrEngine;
+  let english: AsrWorkerServer;
+  let multilingual: AsrWorkerServer;
+  let nginx: ChildProcess;
+  let dir: string;
+  let routerPort: number;
+  let pool: AsrPool;
+
+  beforeAll(async () => {
+    engine = createScriptedEngine();
+    const common = { engine, port: 0, host: '127.0.0.1', logger };
+    english = await startAsrWorkerServer({ ...common, modelVersions: ['en-default', 'default'], workerId: 'english' });
+    multilingual = await startAsrWorkerServer({ ...common, modelVersions: ['ml-default'], workerId: 'multilingual' });
+    dir = mkdtempSync(join(tmpdir(), 'earshot-nginx-'));
+    routerPort = await freePort();
+    const backends = {
+      'streaming-asr-english': english.port,
+      'streaming-asr-multilang': multilingual.port,
+      'streaming-asr-u3pro': await freePort(), // nothing listens: a label whose workers are down
+    };
+    writeFileSync(join(dir, 'nginx.conf'), renderRouterConfig(readFileSync(CONFIG_PATH, 'utf8'), routerPort, backends, dir));
+    nginx = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', `daemon off; pid ${dir}/nginx.pid;`], { stdio: 'inherit' });
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const healthy = await h2Get(routerPort, '/nginx_health').then((response) => response.status === 200, () => false);
+      if (healthy) break;
+      if (Date.now() > deadline || nginx.exitCode !== null) throw new Error(`nginx did not start: ${readFileSync(join(dir, 'error.log'), 'utf8')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    pool = createGrpcAsrPool({ routes: parseRoutingTable(`*=127.0.0.1:${routerPort}`), acceptTimeoutMs: 3_000, logger });
+  });
+
+  afterAll(async () => {
+    await pool?.close();
+    nginx?.kill('SIGTERM');
+    await Promise.all([english?.drain(0), multilingual?.drain(0)]);
+    await engine?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function openedOn(modelVersion: string): Promise<string> {
+    const session = await pool.open({ ...request, modelVersion });
+    const where = english.activeStreams === 1 ? 'english' : multilingual.activeStreams === 1 ? 'multilingual' : 'nowhere';
+    session.cancel();
+    const deadline = Date.now() + 5_000;
+    while (english.activeStreams + multilingual.activeStreams > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return where;
+  }
+
+  it('answers /nginx_health', async () => {
+    expect(await h2Get(routerPort, '/nginx_health')).toEqual({ status: 200, body: 'OK\n' });
+  });
+
+  it('routes en-default, default and a missing label to English, ml-default to multilingual', async () => {
+    expect(await openedOn('en-default')).toBe('english');
+    expect(await openedOn('default')).toBe('english');
+    expect(await openedOn('')).toBe('english');
+    expect(await openedOn('ml-default')).toBe('multilingual');
+  });
+
+  it('carries a whole session through the router', async () => {
+    const audio = readPcmWav(TEST_WAV);
+    const session = await pool.open({ ...request, sampleRate: audio.sampleRate });
+    const events: AsrSessionEvent[] = [];
+    session.on((event) => events.push(event));
+    for (const frame of frames(audio, 100)) session.sendAudio(frame);
+    await session.finish();
+    expect(events.flatMap((event) => (event.kind === 'end_of_turn' ? event.words : [])).length).toBeGreaterThan(0);
+  });
+
+  it('answers an unknown label with MODEL_NOT_DEPLOYED at once', async () => {
+    const started = Date.now();
+    const error = await pool.open({ ...request, modelVersion: 'xx-unknown' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AsrPoolError);
+    expect((error as AsrPoolError).code).toBe('MODEL_NOT_DEPLOYED');
+    expect((error as AsrPoolError).message).toMatch(/xx-unknown.*not deployed/);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('answers a label whose workers are down with UNAVAILABLE', async () => {
+    const error = await pool.open({ ...request, modelVersion: 'u3-pro' }).catch((caught: unknown) => caught);
+    expect((error as AsrPoolError).code).toBe('UNAVAILABLE');
+    expect((error as AsrPoolError).message).toMatch(/no ASR worker reachable/);
+  });
+});
