@@ -61,4 +61,10 @@ export interface SessionLifecycle {
   end(session: SessionEnd): Promise<void>;
   /** Called when the licence fails; the gateway ends live sessions with the given code. */
   onLicenceFailed(listener: (failure: LicenceFailure) => void): () => void;
+  /**
+   * Optional: audio seconds received so far for a live session. Carried by the next heartbeat,
+   * so a session whose gateway dies is billed up to its last report. Cheap (no I/O); call it as
+   * often as convenient, e.g. per audio frame or once a second.
+   */
+  progress?(sessionId: string, audioSeconds: number): void;
 }

@@ -1,0 +1,93 @@
+import { hostname } from 'node:os';
+
+/**
+ * Everything the business layer reads from the environment, in one place.
+ * The runtime's config may build this object itself; readSessionsConfig is the env default.
+ */
+export interface SessionsConfig {
+  /** Set = scale-out (Redis registry + BullMQ usage queue); unset = in-memory embedded default. */
+  redisUrl?: string;
+  /** Key prefix in Redis; tests use one per file. BullMQ queues use it too. */
+  redisPrefix: string;
+  gatewayId: string;
+  heartbeatIntervalMs: number;
+  /** A session whose gateway has not heartbeated for this long is reaped and billed. */
+  heartbeatTtlMs: number;
+  /** Allow-list of API keys; empty = any non-empty Authorization (the self-hosted default). */
+  apiKeys: string[];
+  maxSessionSeconds: number;
+  licence: {
+    filePath?: string;
+    publicKeys?: string;
+    serverUrl?: string;
+    issuer?: string;
+    audience?: string;
+    checkinIntervalMs: number;
+    trustWindowMs: number;
+    evaluationMaxSessions: number;
+    /** How often gateways re-read the licence view the proxy published to Redis. */
+    mirrorPollMs: number;
+  };
+  usage: {
+    queueName: string;
+    trackerUrl?: string;
+    apiKey?: string;
+    batchIntervalMs: number;
+    batchMax: number;
+    retryBudgetMs: number;
+    backoffInitialMs: number;
+    backoffMaxMs: number;
+    backlogWarn: number;
+    lockMs: number;
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${raw}`);
+  return n;
+}
+
+function opt(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v ? v : undefined;
+}
+
+export function readSessionsConfig(env: Env = process.env): SessionsConfig {
+  return {
+    redisUrl: opt(env, 'REDIS_URL'),
+    redisPrefix: env.EARSHOT_REDIS_PREFIX ?? 'earshot:',
+    gatewayId: opt(env, 'EARSHOT_GATEWAY_ID') ?? `${hostname()}-${process.pid}`,
+    heartbeatIntervalMs: int(env, 'SESSION_HEARTBEAT_INTERVAL_MS', 5000),
+    heartbeatTtlMs: int(env, 'SESSION_HEARTBEAT_TTL_MS', 15000),
+    apiKeys: (env.EARSHOT_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    maxSessionSeconds: int(env, 'MAX_SESSION_DURATION_SECONDS', 10800),
+    licence: {
+      filePath: opt(env, 'LICENSE_FILE_PATH'),
+      publicKeys: opt(env, 'LICENSE_PUBLIC_KEYS'),
+      serverUrl: opt(env, 'LICENSE_SERVER_URL'),
+      issuer: opt(env, 'LICENSE_ISSUER'),
+      audience: opt(env, 'LICENSE_AUDIENCE'),
+      checkinIntervalMs: int(env, 'LICENSE_CHECKIN_INTERVAL_MS', 60_000),
+      trustWindowMs: int(env, 'LICENSE_TRUST_WINDOW_MS', 24 * 3600_000),
+      evaluationMaxSessions: int(env, 'EVALUATION_MAX_SESSIONS', 4),
+      mirrorPollMs: int(env, 'LICENSE_MIRROR_POLL_MS', 2000),
+    },
+    usage: {
+      queueName: env.USAGE_QUEUE_NAME ?? 'earshot-usage',
+      trackerUrl: opt(env, 'USAGE_TRACKER_URL'),
+      apiKey: opt(env, 'USAGE_TRACKING_API_KEY'),
+      batchIntervalMs: int(env, 'USAGE_BATCH_INTERVAL_MS', 3000),
+      batchMax: int(env, 'USAGE_BATCH_MAX', 500),
+      retryBudgetMs: int(env, 'USAGE_RETRY_BUDGET_MS', 30 * 60_000),
+      backoffInitialMs: int(env, 'USAGE_BACKOFF_INITIAL_MS', 1000),
+      backoffMaxMs: int(env, 'USAGE_BACKOFF_MAX_MS', 60_000),
+      backlogWarn: int(env, 'USAGE_BACKLOG_WARN', 1000),
+      lockMs: int(env, 'USAGE_LOCK_MS', 30_000),
+    },
+  };
+}
