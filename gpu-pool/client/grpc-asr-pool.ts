@@ -16,6 +16,12 @@ export interface GrpcAsrPoolOptions {
   routes: RoutingTable;
   /** Total time for a worker to accept a session, failovers included. Default 3000 ms. */
   acceptTimeoutMs?: number;
+  /**
+   * Tries per session before giving up, cycling through the label's addresses. More tries than
+   * addresses matter when one address is a DNS name for many workers (a Kubernetes headless
+   * Service, nginx over scaled replicas): each try may land on another worker. Default 3.
+   */
+  attemptsPerSession?: number;
   /** TLS on the gRPC hop (the seed's AAI_USE_SECURE_CHANNEL_TO_ASR_SERVICE). Default false. */
   secure?: boolean;
   logger?: Logger;
@@ -29,6 +35,9 @@ const CLIENT_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.initial_reconnect_backoff_ms': 250,
   'grpc.max_reconnect_backoff_ms': 5_000,
+  // A DNS name that resolves to several workers (headless Service) spreads sessions over all of
+  // them instead of pinning every session to the first address (grpc's pick_first default).
+  'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
 };
 
 function toWireConfig(request: AsrSessionRequest): WireSessionConfig {
@@ -56,6 +65,7 @@ function combine(errors: AsrPoolError[], modelVersion: string): AsrPoolError {
 
 export function createGrpcAsrPool(options: GrpcAsrPoolOptions): AsrPool {
   const acceptTimeoutMs = options.acceptTimeoutMs ?? 3_000;
+  const attemptsPerSession = options.attemptsPerSession ?? 3;
   const logger = options.logger ?? createLogger('asr-pool');
   const credentials = options.secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
   const Recognizer = loadStreamingRecognizer();
@@ -73,13 +83,14 @@ export function createGrpcAsrPool(options: GrpcAsrPoolOptions): AsrPool {
     return client;
   }
 
-  /** The label's addresses starting at its round-robin position. */
+  /** The addresses to try for one session, starting at the label's round-robin position. */
   function rotation(modelVersion: string): string[] {
     const addresses = addressesFor(options.routes, modelVersion);
     if (addresses.length === 0) return [];
     const start = nextIndex.get(modelVersion) ?? 0;
     nextIndex.set(modelVersion, (start + 1) % addresses.length);
-    return addresses.map((_, offset) => addresses[(start + offset) % addresses.length]);
+    const tries = Math.max(addresses.length, attemptsPerSession);
+    return Array.from({ length: tries }, (_, offset) => addresses[(start + offset) % addresses.length]);
   }
 
   return {

@@ -1,6 +1,6 @@
 /** Plain grpc-js clients for loopback tests: a Recognize call without the pool, and a health Check. */
 import * as grpc from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
+import { checkHealth } from '../health-probe.ts';
 import type { WireRecognizeRequest, WireRecognizeResponse } from '../messages.ts';
 import { MODEL_VERSION_HEADER, loadStreamingRecognizer } from '../proto.ts';
 
@@ -38,17 +38,5 @@ export function firstResponse(call: RawCall): Promise<WireRecognizeResponse> {
   });
 }
 
-export function healthCheck(address: string, serviceName = ''): Promise<string> {
-  const Health = grpc.makeClientConstructor(healthService as unknown as grpc.ServiceDefinition, 'Health');
-  const client = new Health(address, grpc.credentials.createInsecure());
-  return new Promise((resolve, reject) =>
-    (client as unknown as { Check(request: object, callback: (error: Error | null, response?: { status: string }) => void): void }).Check(
-      { service: serviceName },
-      (error, response) => {
-        client.close();
-        if (error) reject(error);
-        else resolve(String(response?.status));
-      },
-    ),
-  );
-}
+/** grpc.health.v1 Check through the same code the compose healthcheck runs. */
+export const healthCheck = (address: string, serviceName = ''): Promise<string> => checkHealth(address, serviceName);
