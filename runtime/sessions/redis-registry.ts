@@ -5,7 +5,7 @@ import type { AdmitResult, EndedSession, LiveSession, SessionRegistry } from './
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 
 interface RegistryCommands {
-  earshotAdmit(live: string, session: string, gatewaySet: string, ...argv: (string | number)[]): Promise<number>;
+  earshotAdmit(live: string, session: string, gatewaySet: string, gateways: string, ...argv: (string | number)[]): Promise<number>;
   earshotHeartbeat(live: string, gateways: string, ...argv: (string | number)[]): Promise<number>;
   earshotEnd(live: string, session: string, outbox: string, ...argv: (string | number)[]): Promise<string | null>;
   earshotReap(live: string, outbox: string, gateways: string, ...argv: (string | number)[]): Promise<string[]>;
@@ -63,7 +63,7 @@ export class RedisSessionRegistry implements SessionRegistry {
     private readonly ownsConnection = true,
   ) {
     this.keys = registryKeys(prefix);
-    redis.defineCommand('earshotAdmit', { numberOfKeys: 3, lua: lua('admit') });
+    redis.defineCommand('earshotAdmit', { numberOfKeys: 4, lua: lua('admit') });
     redis.defineCommand('earshotHeartbeat', { numberOfKeys: 2, lua: lua('heartbeat') });
     redis.defineCommand('earshotEnd', { numberOfKeys: 3, lua: lua('end') });
     redis.defineCommand('earshotReap', { numberOfKeys: 3, lua: lua('reap') });
@@ -72,7 +72,7 @@ export class RedisSessionRegistry implements SessionRegistry {
 
   async admit(s: LiveSession, limit: number, now: number, ttlMs: number): Promise<AdmitResult> {
     const fields = ['gw', s.gatewayId, 'model', s.model, 'subject', s.billingSubject, 'licence', s.licenceId, 'billing', s.billing, 'startedAt', s.startedAt, 'audio', 0, 'hb', now];
-    const ok = await this.redis.earshotAdmit(this.keys.live, this.keys.session(s.sessionId), this.keys.gatewaySessions(s.gatewayId), now, now + ttlMs, limit, s.sessionId, ...fields);
+    const ok = await this.redis.earshotAdmit(this.keys.live, this.keys.session(s.sessionId), this.keys.gatewaySessions(s.gatewayId), this.keys.gateways, now, now + ttlMs, limit, s.sessionId, ...fields);
     return ok === 1 ? 'admitted' : 'limit';
   }
 
