@@ -26,3 +26,18 @@ describe('routing table', () => {
     expect(routingTableFromEnv({})).toBeUndefined();
   });
 });
+
+describe('pool options from the environment', async () => {
+  const { grpcAsrPoolOptionsFromEnv } = await import('./pool-options-from-env.ts');
+  it('reads routes, deadline, tries and TLS; nothing without routes', () => {
+    const options = grpcAsrPoolOptionsFromEnv({
+      AAI_ASR_ENDPOINT: 'streaming-asr-lb:80',
+      ASR_ACCEPT_TIMEOUT_MS: '1500',
+      AAI_USE_SECURE_CHANNEL_TO_ASR_SERVICE: 'True',
+    });
+    expect(options).toMatchObject({ acceptTimeoutMs: 1500, secure: true });
+    expect(addressesFor(options!.routes, 'en-default')).toEqual(['streaming-asr-lb:80']);
+    expect(grpcAsrPoolOptionsFromEnv({})).toBeUndefined();
+    expect(() => grpcAsrPoolOptionsFromEnv({ ASR_ENDPOINT: 'a:1', ASR_ACCEPT_TIMEOUT_MS: 'soon' })).toThrow(/ASR_ACCEPT_TIMEOUT_MS/);
+  });
+});
