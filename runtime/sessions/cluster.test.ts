@@ -54,8 +54,8 @@ describe('two gateway processes sharing Redis', () => {
       // Release everything but one session per gateway, so each side holds one live session.
       for (const id of admittedA.slice(1)) await a.call('end', { id, audio: 1 });
       for (const id of admittedB.slice(1)) await b.call('end', { id, audio: 1 });
-      let aLive = admittedA[0];
-      let bLive = admittedB[0];
+      let aLive: string | undefined = admittedA[0];
+      let bLive: string | undefined = admittedB[0];
       if (!aLive) aLive = (await a.call<Result>('admit', { id: 'a4' })).ok ? 'a4' : undefined;
       if (!bLive) bLive = (await b.call<Result>('admit', { id: 'b4' })).ok ? 'b4' : undefined;
       expect(aLive && bLive).toBeTruthy();
