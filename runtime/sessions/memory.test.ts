@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { evaluationTerms } from '../license/claims.ts';
+import { manualClock } from '../license/clock.ts';
+import { staticLicence } from '../license/source.ts';
+import { createLogger } from '../logger.ts';
+import type { UsageRecord } from '../usage/record.ts';
+import { readSessionsConfig } from './config.ts';
+import { createSessionLifecycle } from './index.ts';
+
+const logger = createLogger('memory-sessions-test', {});
+logger.level = 'silent';
+
+describe('embedded (in-memory) lifecycle', () => {
+  it('limits, ends exactly once, reaps sessions that stop heartbeating, and skips flat billing', async () => {
+    const clock = manualClock();
+    const records: UsageRecord[] = [];
+    const licence = staticLicence({ ...evaluationTerms(2), evaluation: false, id: 'lic-m', licensee: 'Acme', billing: 'usage' });
+    const lifecycle = await createSessionLifecycle(
+      { ...readSessionsConfig({}), redisUrl: undefined, heartbeatIntervalMs: 60_000, heartbeatTtlMs: 1000 },
+      { logger, clock, licence, usage: { submit: async (r) => void records.push(...r), close: async () => {} } },
+    );
+    expect(lifecycle.mode).toBe('memory');
+    const start = (id: string) => lifecycle.admit({ sessionId: id, speechModel: 'm', billingSubject: 'Acme', startedAt: new Date(clock.now()) });
+    expect(await start('s1')).toEqual({ ok: true });
+    expect(await start('s2')).toEqual({ ok: true });
+    expect(await start('s3')).toMatchObject({ ok: false, code: 3009 });
+    expect(await lifecycle.activeSessions()).toMatchObject({ gateway: 2, total: 2 });
+
+    clock.advance(2000);
+    lifecycle.progress('s1', 1.5);
+    await lifecycle.end({ sessionId: 's1', audioSeconds: 2, endedAt: new Date(clock.now()), reason: 'terminated' });
+    await lifecycle.end({ sessionId: 's1', audioSeconds: 2, endedAt: new Date(clock.now()), reason: 'terminated' });
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ session_id: 's1', audio_seconds: 2, session_seconds: 2, licence_id: 'lic-m' });
+
+    // Heartbeats keep s2 alive; without them it would be reaped once the TTL passes.
+    lifecycle.progress('s2', 4);
+    await lifecycle.tick();
+    clock.advance(900);
+    await lifecycle.tick();
+    expect(records).toHaveLength(1);
+
+    licence.set({ terms: { ...licence.current().terms!, billing: 'flat' } });
+    expect(await start('s4')).toEqual({ ok: true });
+    await lifecycle.end({ sessionId: 's4', audioSeconds: 9, endedAt: new Date(clock.now()), reason: 'terminated' });
+    expect(records).toHaveLength(1); // flat billing: nothing reported
+    await lifecycle.close();
+  });
+});
