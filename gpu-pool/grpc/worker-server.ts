@@ -44,9 +44,13 @@ export interface AsrWorkerServer {
 
 // Pings from the worker find gateways that vanished without a TCP reset (host crash, network
 // partition), so their streams and admission slots are freed instead of leaking.
+// Connections are recycled every few minutes (GOAWAY; live streams keep running for up to 4 h)
+// so gateways re-resolve DNS and start sending sessions to workers that were scaled up since.
 const SERVER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.max_connection_age_ms': 5 * 60_000,
+  'grpc.max_connection_age_grace_ms': 4 * 3600_000,
 };
 
 function bind(server: grpc.Server, address: string): Promise<number> {
