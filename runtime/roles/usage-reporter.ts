@@ -1,11 +1,16 @@
 import { createLogger, type Logger } from '../logger.ts';
 import type { SessionsConfig } from '../sessions/config.ts';
-import { connectBullRedis } from '../sessions/redis-connection.ts';
+import { reapAndFlush } from '../sessions/outbox.ts';
+import { connectBullRedis, connectRegistryRedis } from '../sessions/redis-connection.ts';
+import { RedisSessionRegistry } from '../sessions/redis-registry.ts';
+import { createUsageQueue } from '../usage/queue.ts';
 import { ReporterFatal, UsageReporter } from '../usage/reporter.ts';
 import type { RoleHandle } from './role.ts';
 
 /**
- * The usage reporter role: drains the usage queue in Redis to the tracker.
+ * The usage reporter role: drains the usage queue in Redis to the tracker, and reaps sessions
+ * of vanished gateways (every SESSION_HEARTBEAT_INTERVAL_MS) so they are billed even when no
+ * gateway is left.
  * Needs REDIS_URL, USAGE_TRACKER_URL and USAGE_TRACKING_API_KEY; without them (embedded or
  * flat-billing deployments) it logs why and idles. When it cannot register or its retry budget
  * is exhausted it calls onFatal, which by default exits the process with status 1 so the
@@ -30,11 +35,25 @@ export async function startUsageReporter(
       setTimeout(() => process.exit(1), 50);
     });
   const connection = connectBullRedis(config.redisUrl);
+  // Also reap: if every gateway is gone, their sessions still get billed from here.
+  const registry = new RedisSessionRegistry(connectRegistryRedis(config.redisUrl), config.redisPrefix);
+  const queue = createUsageQueue({ connection, redisPrefix: config.redisPrefix, queueName: config.usage.queueName });
+  const reaper = setInterval(
+    () => void reapAndFlush(registry, queue, Date.now(), logger).catch((err: Error) => logger.warn({ err: err.message }, 'reaper round failed')),
+    config.heartbeatIntervalMs,
+  );
+  reaper.unref();
+  const release = async () => {
+    clearInterval(reaper);
+    await queue.close();
+    await registry.close();
+    await connection.quit().catch(() => undefined);
+  };
   const reporter = new UsageReporter({ ...config.usage, connection, redisPrefix: config.redisPrefix, trackerUrl, apiKey, logger });
   try {
     await reporter.start((err) => onFatal(err));
   } catch (err) {
-    await connection.quit().catch(() => undefined);
+    await release();
     if (err instanceof ReporterFatal) onFatal(err);
     throw err;
   }
@@ -42,7 +61,7 @@ export async function startUsageReporter(
     name: 'usage-reporter',
     async stop() {
       await reporter.stop();
-      await connection.quit().catch(() => undefined);
+      await release();
     },
   };
 }

@@ -12,6 +12,7 @@ import type {
   SessionLifecycle,
   SessionStart,
 } from './lifecycle.ts';
+import { reapAndFlush } from './outbox.ts';
 import { toUsageRecord, type SessionRegistry } from './registry.ts';
 import { isTemporaryToken, type TokenStore } from './tokens.ts';
 
@@ -162,31 +163,9 @@ export class RegistryLifecycle implements SessionLifecycle {
     try {
       const now = this.clock.now();
       await this.o.registry.heartbeat(this.o.gatewayId, this.local, now, this.o.heartbeatTtlMs);
-      const reaped = await this.o.registry.reap(now, 500);
-      for (const s of reaped) this.o.logger.warn({ sessionId: s.sessionId, gatewayId: s.gatewayId, audioSeconds: s.audioSeconds }, 'reaped session of a vanished gateway');
-      await this.flush();
+      await reapAndFlush(this.o.registry, this.o.usage, now, this.o.logger);
     } catch (err) {
       this.o.logger.warn({ err: (err as Error).message }, 'session heartbeat/reap round failed');
-    }
-  }
-
-  /**
-   * Moves usage records from the outbox to the sink; acked only once the sink accepted them,
-   * so a failure here leaves them for the next round (or another gateway's round).
-   */
-  private async flush(): Promise<void> {
-    for (;;) {
-      const pending = await this.o.registry.pending(500);
-      if (pending.length === 0) return;
-      const billable = pending.filter((s) => s.billing === 'usage').map(toUsageRecord);
-      try {
-        await this.o.usage.submit(billable);
-      } catch (err) {
-        this.o.logger.warn({ err: (err as Error).message, records: billable.length }, 'usage enqueue failed; kept in the outbox for the next round');
-        return;
-      }
-      await this.o.registry.ack(pending.map((s) => s.sessionId));
-      if (pending.length < 500) return;
     }
   }
 

@@ -48,6 +48,7 @@ describe('usage reporting: nothing lost', () => {
       USAGE_BACKOFF_INITIAL_MS: '100',
       USAGE_BACKOFF_MAX_MS: '400',
       USAGE_LOCK_MS: '1500',
+      SESSION_HEARTBEAT_INTERVAL_MS: '200',
     });
     const startReporter = async (budgetMs: number): Promise<Child> => {
       const child = spawnTs('runtime/usage/reporter-main.ts', reporterEnv(budgetMs));
@@ -120,6 +121,18 @@ describe('usage reporting: nothing lost', () => {
       const r4 = await startReporter(30_000);
       await until('backlog delivered', () => count() === 520, 20_000);
       expect(tracker.records().reduce((sum, r) => sum + r.audio_seconds, 0)).toBeCloseTo(streamed, 6);
+
+      // The last gateway vanishes mid-session: the reporter itself reaps and bills it.
+      const orphanGateway = await createSessionLifecycle(
+        { ...readSessionsConfig({}), redisUrl: TEST_REDIS_URL, redisPrefix: prefix, gatewayId: 'gw-orphan', heartbeatTtlMs: 500 },
+        { logger, licence: staticLicence({ ...evaluationTerms(10), evaluation: false, id: 'lic-usage', licensee: 'Acme', billing: 'usage' }) },
+      );
+      await orphanGateway.admit({ sessionId: 'orphan', speechModel: 'universal-streaming-english', billingSubject: 'Acme', startedAt: new Date() });
+      orphanGateway.progress('orphan', 3);
+      await orphanGateway.tick();
+      await orphanGateway.close(); // no end(), no more heartbeats
+      await until('orphan reaped by the reporter', () => count() === 521, 10_000);
+      expect(tracker.records().find((r) => r.session_id === 'orphan')).toMatchObject({ audio_seconds: 3, reason: 'gateway_lost' });
       r4.proc.kill('SIGTERM');
       expect(await r4.exited).toBe(0);
       process.stdout.write(
