@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { apiKeyAllowed } from '../../runtime/sessions/api-keys.ts';
 import { isTemporaryToken, type TokenStore } from '../../runtime/sessions/tokens.ts';
 
 /**
@@ -25,7 +26,7 @@ export function createTokenRoute(options: TokenRouteOptions): Hono {
   app.get('/v3/token', async (c) => {
     const key = c.req.header('authorization')?.trim();
     if (!key) return c.json({ error: 'Missing Authorization header' }, 401);
-    if (isTemporaryToken(key) || (options.apiKeys.length > 0 && !options.apiKeys.includes(key))) return c.json({ error: 'Invalid API key' }, 401);
+    if (isTemporaryToken(key) || !apiKeyAllowed(options.apiKeys, key)) return c.json({ error: 'Invalid API key' }, 401);
 
     const expires = intParam(c.req.query('expires_in_seconds'));
     if (expires === undefined) return c.json({ error: 'expires_in_seconds is required' }, 400);

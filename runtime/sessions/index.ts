@@ -19,6 +19,7 @@ import { RegistryLifecycle } from './registry-lifecycle.ts';
 import { MemoryTokenStore, RedisTokenStore, type TokenStore } from './tokens.ts';
 
 export { readSessionsConfig, type SessionsConfig } from './config.ts';
+export { registerSessionMetrics } from './metrics.ts';
 export type * from './lifecycle.ts';
 export { REFUSALS, RegistryLifecycle } from './registry-lifecycle.ts';
 export { isTemporaryToken, TOKEN_PREFIX, type TokenStore, type TokenGrant } from './tokens.ts';

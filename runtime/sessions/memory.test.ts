@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { evaluationTerms } from '../license/claims.ts';
 import { manualClock } from '../license/clock.ts';
@@ -6,6 +7,7 @@ import { createLogger } from '../logger.ts';
 import type { UsageRecord } from '../usage/record.ts';
 import { readSessionsConfig } from './config.ts';
 import { createSessionLifecycle } from './index.ts';
+import { registerSessionMetrics } from './metrics.ts';
 
 const logger = createLogger('memory-sessions-test', {});
 logger.level = 'silent';
@@ -25,6 +27,12 @@ describe('embedded (in-memory) lifecycle', () => {
     expect(await start('s2')).toEqual({ ok: true });
     expect(await start('s3')).toMatchObject({ ok: false, code: 3009 });
     expect(await lifecycle.activeSessions()).toMatchObject({ gateway: 2, total: 2 });
+    const metrics = new Registry();
+    registerSessionMetrics(metrics, lifecycle);
+    const text = await metrics.metrics();
+    expect(text).toContain('earshot_active_sessions{scope="cluster"} 2');
+    expect(text).toContain('earshot_licence_state{state="Connected"} 1');
+    expect(text).toContain('earshot_licence_max_concurrent_sessions 2');
 
     clock.advance(2000);
     lifecycle.progress('s1', 1.5);

@@ -12,6 +12,7 @@ import type {
   SessionLifecycle,
   SessionStart,
 } from './lifecycle.ts';
+import { apiKeyAllowed } from './api-keys.ts';
 import { reapAndFlush } from './outbox.ts';
 import { toUsageRecord, type SessionRegistry } from './registry.ts';
 import { isTemporaryToken, type TokenStore } from './tokens.ts';
@@ -79,7 +80,7 @@ export class RegistryLifecycle implements SessionLifecycle {
         maxSessionSeconds = Math.min(grant.maxSessionSeconds, this.o.maxSessionSeconds);
       } else if (!header) {
         return { ok: false, code: 1008, reason: REFUSALS.missingAuth };
-      } else if (this.o.apiKeys.length && !this.o.apiKeys.includes(header)) {
+      } else if (!apiKeyAllowed(this.o.apiKeys, header)) {
         return { ok: false, code: 1008, reason: REFUSALS.invalidKey };
       }
     } catch (err) {
