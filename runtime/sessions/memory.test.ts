@@ -48,10 +48,17 @@ describe('embedded (in-memory) lifecycle', () => {
     await lifecycle.tick();
     expect(records).toHaveLength(1);
 
+    // A client gone while admission is still running: end() waits for it, nothing leaks.
+    const admitting = start('s5');
+    await lifecycle.end({ sessionId: 's5', audioSeconds: 0.5, endedAt: new Date(clock.now()), reason: 'client_gone' });
+    expect(await admitting).toEqual({ ok: true });
+    expect(records.map((r) => r.session_id)).toEqual(['s1', 's5']);
+    expect(await lifecycle.activeSessions()).toMatchObject({ gateway: 1, total: 1 });
+
     licence.set({ terms: { ...licence.current().terms!, billing: 'flat' } });
     expect(await start('s4')).toEqual({ ok: true });
     await lifecycle.end({ sessionId: 's4', audioSeconds: 9, endedAt: new Date(clock.now()), reason: 'terminated' });
-    expect(records).toHaveLength(1); // flat billing: nothing reported
+    expect(records).toHaveLength(2); // flat billing: nothing reported
     await lifecycle.close();
   });
 });

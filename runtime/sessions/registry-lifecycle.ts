@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.ts';
-import { modelAllowed } from '../license/claims.ts';
+import { modelAllowed, type LicenceTerms } from '../license/claims.ts';
 import { systemClock, type Clock } from '../license/clock.ts';
 import type { LicenceSource } from '../license/source.ts';
 import type { UsageSink } from '../usage/sink.ts';
@@ -14,7 +14,7 @@ import type {
 } from './lifecycle.ts';
 import { apiKeyAllowed } from './api-keys.ts';
 import { reapAndFlush } from './outbox.ts';
-import { toUsageRecord, type SessionRegistry } from './registry.ts';
+import { toUsageRecord, type EndedSession, type SessionRegistry } from './registry.ts';
 import { isTemporaryToken, type TokenStore } from './tokens.ts';
 
 export const REFUSALS = {
@@ -52,6 +52,8 @@ export class RegistryLifecycle implements SessionLifecycle {
   private readonly clock: Clock;
   /** This gateway's live sessions and their latest audio progress. */
   private readonly local = new Map<string, number>();
+  /** Admissions in flight, so an early end() waits for them. */
+  private readonly admitting = new Map<string, Promise<Admission>>();
   private readonly failureListeners = new Set<(f: LicenceFailure) => void>();
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribeLicence: () => void;
@@ -97,6 +99,16 @@ export class RegistryLifecycle implements SessionLifecycle {
     const terms = view.terms;
     if (view.state === 'Failed' || !terms) return { ok: false, code: 1008, reason: REFUSALS.licenceFailed };
     if (!modelAllowed(terms, session.speechModel)) return { ok: false, code: 1008, reason: REFUSALS.model(session.speechModel) };
+    const pending = this.register(session, terms);
+    this.admitting.set(session.sessionId, pending);
+    try {
+      return await pending;
+    } finally {
+      this.admitting.delete(session.sessionId);
+    }
+  }
+
+  private async register(session: SessionStart, terms: LicenceTerms): Promise<Admission> {
     try {
       const result = await this.o.registry.admit(
         {
@@ -121,6 +133,11 @@ export class RegistryLifecycle implements SessionLifecycle {
     } catch (err) {
       // Fail closed: without the registry the limit cannot be enforced.
       this.o.logger.error({ err: (err as Error).message, sessionId: session.sessionId }, 'admission failed: session registry unavailable');
+      // The script may have run before the reply was lost: withdraw the session, unbilled.
+      void this.o.registry
+        .end(session.sessionId, this.clock.now(), 'admission_failed', 0)
+        .then((ended) => ended && this.o.registry.ack([ended.sessionId]))
+        .catch(() => undefined);
       return { ok: false, code: 3005, reason: REFUSALS.serverError };
     }
   }
@@ -131,8 +148,18 @@ export class RegistryLifecycle implements SessionLifecycle {
   }
 
   async end(session: SessionEnd): Promise<void> {
+    // A client that vanished while admit() was still running: let admission settle first,
+    // or the session would be registered after its end and live on until reaped.
+    await this.admitting.get(session.sessionId);
     this.local.delete(session.sessionId);
-    const ended = await this.o.registry.end(session.sessionId, session.endedAt.getTime(), session.reason, session.audioSeconds);
+    let ended: EndedSession | null;
+    try {
+      ended = await this.o.registry.end(session.sessionId, session.endedAt.getTime(), session.reason, session.audioSeconds);
+    } catch (err) {
+      // Not lost: without heartbeats the reaper bills it from its last heartbeat.
+      this.o.logger.warn({ err: (err as Error).message, sessionId: session.sessionId }, 'could not end the session in the registry; it will be reaped and billed from its last heartbeat');
+      return;
+    }
     if (!ended) return;
     // Queue just this record now; on failure it stays in the outbox and the next tick retries.
     try {
