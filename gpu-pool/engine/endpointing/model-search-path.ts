@@ -1,0 +1,20 @@
+import { existsSync } from 'node:fs';
+import { delimiter, isAbsolute, resolve } from 'node:path';
+
+/**
+ * Where bundled models are looked up: EARSHOT_MODEL_PATH (path-list), then ./models and
+ * ../shared/models relative to the working directory.
+ */
+export function modelSearchPath(): string[] {
+  const fromEnv = (process.env.EARSHOT_MODEL_PATH ?? '').split(delimiter).filter(Boolean);
+  return [...fromEnv, resolve('models'), resolve('..', 'shared', 'models'), '/work/shared/models'];
+}
+
+export function findModelFile(relative: string): string | undefined {
+  if (isAbsolute(relative)) return existsSync(relative) ? relative : undefined;
+  for (const dir of modelSearchPath()) {
+    const p = resolve(dir, relative);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}

@@ -1,0 +1,184 @@
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { createLogger } from '../../runtime/logger.ts';
+import type { AsrEngine, AsrStream, EngineOptions, ModelInfo, StreamOptions } from './api.ts';
+import { findModelFile } from './endpointing/model-search-path.ts';
+import { EngineError } from './errors.ts';
+import type { ModelDescription } from './models/model.ts';
+import type { FromWorker, ToWorker, WorkerSettings } from './scheduler/messages.ts';
+import { chooseProvider } from './scheduler/provider-probe.ts';
+import { EngineStream, type StreamHost } from './stream/asr-stream.ts';
+import { validateStreamOptions } from './stream/options.ts';
+
+const log = createLogger('asr-engine');
+
+interface WorkerHandle {
+  worker: Worker;
+  streams: Map<string, EngineStream>;
+  batches: number;
+  batchedChunks: number;
+}
+
+/**
+ * The engine: a pool of inference workers (worker_threads), each owning its own ONNX
+ * sessions; streams are pinned to the least-loaded worker for their lifetime (their state
+ * lives there). The event loop only converts bytes and assembles words.
+ */
+export async function createEngine(options: EngineOptions): Promise<AsrEngine> {
+  const workers = Math.max(1, Math.floor(options.workers ?? 1));
+  const choice = chooseProvider(options.provider ?? 'auto');
+  log.info({ provider: choice.provider, reason: choice.reason }, 'execution provider chosen');
+  const vadModelPath = options.vadModelPath ?? findModelFile('silero-vad/silero_vad.onnx');
+  if (options.vadModelPath && !findModelFile(options.vadModelPath)) throw new EngineError('MODEL_ERROR', `VAD model ${options.vadModelPath} not found`);
+  if (!vadModelPath) log.warn('Silero VAD model not found on the model search path: turns end on decoder silence only');
+  const settings: WorkerSettings = {
+    modelDir: options.modelDir,
+    vadModelPath,
+    provider: choice.provider,
+    intraOpThreads: Math.max(1, Math.floor(options.threadsPerWorker ?? Math.max(1, Math.floor(availableParallelism() / workers)))),
+    batchWindowMs: Math.max(0, options.batchWindowMs ?? 8),
+    maxBatchSize: Math.max(1, Math.floor(options.maxBatchSize ?? 32)),
+  };
+  const handles: WorkerHandle[] = [];
+  let ready: Extract<FromWorker, { type: 'ready' }> | undefined;
+  try {
+    for (let i = 0; i < workers; i++) {
+      const { handle, hello } = await startWorker(settings);
+      handles.push(handle);
+      ready = hello;
+    }
+  } catch (err) {
+    await Promise.all(handles.map((h) => h.worker.terminate()));
+    throw err;
+  }
+  const model = ready!.model;
+  log.info({ model, workers, ...settings }, 'ASR engine ready');
+  return new Engine(handles, model, ready!.symbols, ready!.vadWindowMs, choice.provider);
+}
+
+function startWorker(settings: WorkerSettings): Promise<{ handle: WorkerHandle; hello: Extract<FromWorker, { type: 'ready' }> }> {
+  const worker = new Worker(new URL('./scheduler/worker-entry.mjs', import.meta.url), { workerData: settings });
+  const handle: WorkerHandle = { worker, streams: new Map(), batches: 0, batchedChunks: 0 };
+  return new Promise((resolve, reject) => {
+    const onFirst = (msg: FromWorker) => {
+      if (msg.type === 'ready') {
+        worker.off('message', onFirst);
+        worker.on('message', (m: FromWorker) => route(handle, m));
+        resolve({ handle, hello: msg });
+      } else if (msg.type === 'load_failed') {
+        void worker.terminate();
+        reject(new EngineError('MODEL_ERROR', msg.message));
+      }
+    };
+    worker.on('message', onFirst);
+    worker.once('error', (err) => reject(new EngineError('MODEL_ERROR', `inference worker failed to start: ${err.message}`)));
+  });
+}
+
+function route(handle: WorkerHandle, msg: FromWorker): void {
+  switch (msg.type) {
+    case 'result':
+      handle.streams.get(msg.id)?.onResult(msg.asr, msg.vad);
+      return;
+    case 'flushed':
+      handle.streams.get(msg.id)?.onFlushed(msg.reqId);
+      return;
+    case 'stream_error':
+      handle.streams.get(msg.id)?.onError(msg.code, msg.message);
+      return;
+    case 'stats':
+      handle.batches = msg.batches;
+      handle.batchedChunks = msg.batchedChunks;
+      return;
+    default:
+      return;
+  }
+}
+
+class Engine implements AsrEngine {
+  readonly model: ModelInfo;
+  private closed = false;
+  private readonly pinned = new Map<string, WorkerHandle>();
+
+  constructor(
+    private readonly handles: WorkerHandle[],
+    description: ModelDescription,
+    private readonly symbols: string[],
+    private readonly vadWindowMs: number | null,
+    provider: 'cpu' | 'cuda',
+  ) {
+    this.model = {
+      type: description.type,
+      sampleRate: description.sampleRate,
+      chunkMs: description.chunkMs,
+      vocabSize: description.vocabSize,
+      provider,
+    };
+    this.frameMs = description.frameMs;
+    for (const h of handles) {
+      h.worker.on('exit', (code) => this.onWorkerExit(h, code));
+    }
+  }
+
+  private readonly frameMs: number;
+
+  get activeStreams(): number {
+    return this.pinned.size;
+  }
+
+  createStream(options: StreamOptions): AsrStream {
+    if (this.closed) throw new EngineError('STREAM_CLOSED', 'engine is closed');
+    const opts = validateStreamOptions(options);
+    const handle = this.handles.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
+    const pinned = this.pinned;
+    const host: StreamHost = {
+      symbols: this.symbols,
+      frameMs: this.frameMs,
+      vadWindowMs: this.vadWindowMs,
+      send: (stream, msg) => {
+        const m = { ...msg, id: stream.id } as ToWorker;
+        if (m.type === 'audio') handle.worker.postMessage(m, [m.samples.buffer as ArrayBuffer]);
+        else handle.worker.postMessage(m);
+      },
+      detach: (stream) => {
+        handle.streams.delete(stream.id);
+        pinned.delete(stream.id);
+      },
+    };
+    const stream = new EngineStream(host, opts);
+    handle.streams.set(stream.id, stream);
+    pinned.set(stream.id, handle);
+    handle.worker.postMessage({ type: 'open', id: stream.id, inputRate: opts.sampleRate, decoding: opts.decoding ?? 'greedy_search' } satisfies ToWorker);
+    return stream;
+  }
+
+  /** Batching statistics (chunks per encoder run), for benchmarks and metrics. */
+  get stats(): { batches: number; batchedChunks: number } {
+    return this.handles.reduce((a, h) => ({ batches: a.batches + h.batches, batchedChunks: a.batchedChunks + h.batchedChunks }), { batches: 0, batchedChunks: 0 });
+  }
+
+  private onWorkerExit(h: WorkerHandle, code: number): void {
+    if (this.closed) return;
+    log.error({ code }, 'inference worker exited');
+    for (const s of [...h.streams.values()]) s.onError('MODEL_ERROR', 'inference worker exited');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    for (const h of this.handles) for (const s of [...h.streams.values()]) s.close();
+    this.closed = true;
+    await Promise.all(
+      this.handles.map(
+        (h) =>
+          new Promise<void>((resolve) => {
+            const t = setTimeout(() => void h.worker.terminate().then(() => resolve()), 2000);
+            h.worker.once('exit', () => {
+              clearTimeout(t);
+              resolve();
+            });
+            h.worker.postMessage({ type: 'shutdown' } satisfies ToWorker);
+          }),
+      ),
+    );
+  }
+}

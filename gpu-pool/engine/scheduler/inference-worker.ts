@@ -1,0 +1,178 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { SileroVad } from '../endpointing/silero-vad.ts';
+import { loadModel } from '../models/load-model.ts';
+import type { StreamingModel } from '../models/model.ts';
+import { ToneCtcModel } from '../models/tone-ctc.ts';
+import type { AsrChunkMessage, FromWorker, ToWorker, WorkerSettings } from './messages.ts';
+import { StreamPipeline } from './stream-pipeline.ts';
+
+/**
+ * An inference worker: owns the ONNX sessions and the per-stream state of the streams pinned
+ * to it. Chunks that become ready within `batchWindowMs` of each other run as one batch
+ * (states stacked on the batch axis); while a batch runs, new chunks queue for the next.
+ */
+const settings = workerData as WorkerSettings;
+const port = parentPort!;
+const streams = new Map<string, StreamPipeline>();
+let model: StreamingModel;
+let vad: SileroVad | null = null;
+let timer: NodeJS.Timeout | null = null;
+let running = false;
+let batches = 0;
+let batchedChunks = 0;
+
+function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(msg, transfer);
+}
+
+async function init(): Promise<void> {
+  const session = { provider: settings.provider, intraOpThreads: settings.intraOpThreads };
+  try {
+    model = await loadModel(settings.modelDir, session);
+    if (settings.vadModelPath) vad = await SileroVad.load(settings.vadModelPath, vadRateFor(model.description.sampleRate), { ...session, intraOpThreads: 1 });
+  } catch (err) {
+    post({ type: 'load_failed', message: (err as Error).message });
+    return;
+  }
+  const tokens = model instanceof ToneCtcModel ? model.tokens : (model as unknown as { tokens: { symbols: string[]; blankId: number } }).tokens;
+  post({ type: 'ready', model: model.description, symbols: tokens.symbols, blankId: tokens.blankId, vadWindowMs: vad ? vad.windowMs : null });
+  port.on('message', onMessage);
+}
+
+function vadRateFor(modelRate: number): number {
+  return modelRate === 8000 ? 8000 : 16000;
+}
+
+function onMessage(msg: ToWorker): void {
+  switch (msg.type) {
+    case 'open':
+      streams.set(msg.id, new StreamPipeline(msg.id, msg.inputRate, model, msg.decoding, vad));
+      return;
+    case 'audio': {
+      const s = streams.get(msg.id);
+      if (!s || s.failed) return;
+      s.accept(msg.samples);
+      schedule();
+      return;
+    }
+    case 'flush': {
+      const s = streams.get(msg.id);
+      if (!s) {
+        post({ type: 'flushed', id: msg.id, reqId: msg.reqId });
+        return;
+      }
+      s.finish();
+      s.pendingFlushes.push(msg.reqId);
+      schedule(true);
+      return;
+    }
+    case 'close':
+      streams.delete(msg.id);
+      return;
+    case 'shutdown':
+      if (timer) clearTimeout(timer);
+      void Promise.allSettled([model.release(), vad?.release()]).then(() => process.exit(0));
+      return;
+  }
+}
+
+/** Start a cycle after the batching window, unless one is running (it will pick the work up). */
+function schedule(now = false): void {
+  if (running) return;
+  if (now) {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    void cycle();
+    return;
+  }
+  if (!timer) timer = setTimeout(() => {
+    timer = null;
+    void cycle();
+  }, settings.batchWindowMs);
+}
+
+async function cycle(): Promise<void> {
+  running = true;
+  try {
+    for (;;) {
+      const asrOut = new Map<string, AsrChunkMessage[]>();
+      const vadOut = new Map<string, number[]>();
+      const asrReady = [...streams.values()].filter((s) => s.hasAsrWork).sort((a, b) => a.waitingSince - b.waitingSince);
+      const vadReady = [...streams.values()].filter((s) => s.hasVadWork);
+      if (asrReady.length === 0 && vadReady.length === 0) break;
+      for (let i = 0; i < asrReady.length; i += settings.maxBatchSize) await runAsr(asrReady.slice(i, i + settings.maxBatchSize), asrOut);
+      await runVad(vadOut);
+      for (const s of new Set([...asrOut.keys(), ...vadOut.keys()])) {
+        const asr = asrOut.get(s) ?? [];
+        post({ type: 'result', id: s, asr, vad: vadOut.get(s) ?? [] }, asr.map((a) => a.blankProbs.buffer as ArrayBuffer));
+      }
+    }
+    for (const s of streams.values()) {
+      if (s.pendingFlushes.length > 0 && !s.hasAsrWork) {
+        for (const reqId of s.pendingFlushes) post({ type: 'flushed', id: s.id, reqId });
+        s.pendingFlushes = [];
+      }
+    }
+  } finally {
+    running = false;
+  }
+  if ([...streams.values()].some((s) => s.hasAsrWork || s.hasVadWork)) schedule(true);
+}
+
+async function runAsr(batch: StreamPipeline[], out: Map<string, AsrChunkMessage[]>): Promise<void> {
+  const chunks = batch.map((s) => s.frontEnd.take()!);
+  for (const s of batch) if (s.frontEnd.readyCount > 0) s.waitingSince = performance.now();
+  try {
+    const results = await model.runBatch(batch.map((s) => s.modelState), chunks);
+    batches++;
+    batchedChunks += batch.length;
+    batch.forEach((s, i) => push(out, s.id, results[i]));
+  } catch (err) {
+    if (batch.length === 1) {
+      fail(batch[0], err);
+      return;
+    }
+    // Isolate the culprit: a bad stream must not take the others down.
+    for (let i = 0; i < batch.length; i++) {
+      try {
+        const [r] = await model.runBatch([batch[i].modelState], [chunks[i]]);
+        push(out, batch[i].id, r);
+      } catch (e) {
+        fail(batch[i], e);
+      }
+    }
+  }
+}
+
+function push(out: Map<string, AsrChunkMessage[]>, id: string, r: AsrChunkMessage): void {
+  if (!streams.has(id)) return; // closed meanwhile
+  const list = out.get(id) ?? [];
+  list.push(r);
+  out.set(id, list);
+}
+
+async function runVad(out: Map<string, number[]>): Promise<void> {
+  if (!vad) return;
+  for (;;) {
+    const ready = [...streams.values()].filter((s) => s.hasVadWork).slice(0, settings.maxBatchSize);
+    if (ready.length === 0) return;
+    try {
+      const probs = await vad.runBatch(ready.map((s) => s.vadState!));
+      ready.forEach((s, i) => {
+        const list = out.get(s.id) ?? [];
+        list.push(probs[i]);
+        out.set(s.id, list);
+      });
+    } catch (err) {
+      for (const s of ready) fail(s, err);
+    }
+  }
+}
+
+function fail(s: StreamPipeline, err: unknown): void {
+  s.failed = true;
+  post({ type: 'stream_error', id: s.id, code: 'MODEL_ERROR', message: (err as Error).message ?? String(err) });
+}
+
+setInterval(() => post({ type: 'stats', batches, batchedChunks }), 5000).unref();
+void init();

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import type { AsrStream, RecognizedWord, StreamEvent, StreamOptions, TurnDetectionOptions } from '../api.ts';
+import { PcmDecoder } from '../audio/pcm-decoder.ts';
+import { WordAssembler } from '../decoders/word-assembler.ts';
+import { TurnDetector } from '../endpointing/turn-detector.ts';
+import { EngineError } from '../errors.ts';
+import type { AsrChunkMessage } from '../scheduler/messages.ts';
+import { validateTurnOptions } from './options.ts';
+
+/** What a stream needs from the engine: its worker link and the model's constants. */
+export interface StreamHost {
+  symbols: string[];
+  frameMs: number;
+  vadWindowMs: number | null;
+  send(stream: EngineStream, msg: { type: 'audio'; samples: Float32Array } | { type: 'flush'; reqId: number } | { type: 'close' }): void;
+  detach(stream: EngineStream): void;
+}
+
+/**
+ * The main-thread half of a stream: wire bytes → float samples (sent to the stream's worker),
+ * and worker results → words, turns and events. No inference happens here.
+ */
+export class EngineStream implements AsrStream {
+  readonly id = randomUUID();
+  private readonly decoder: PcmDecoder;
+  private readonly turn: TurnDetector;
+  private words: WordAssembler;
+  private listeners: ((e: StreamEvent) => void)[] = [];
+  private closed = false;
+  private failed = false;
+  private speechStartedThisTurn = false;
+  private lastEmitted = '';
+  private flushSeq = 0;
+  private readonly flushWaiters = new Map<number, () => void>();
+
+  constructor(
+    private readonly host: StreamHost,
+    readonly options: StreamOptions,
+  ) {
+    this.decoder = new PcmDecoder(options.encoding);
+    this.turn = new TurnDetector(options, host.vadWindowMs, host.frameMs);
+    this.words = new WordAssembler(host.symbols, host.frameMs);
+  }
+
+  on(listener: (event: StreamEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  push(audio: Uint8Array): void {
+    if (this.closed) {
+      if (this.failed) return; // the error event already ended this stream
+      throw new EngineError('STREAM_CLOSED', `stream ${this.id} is closed`);
+    }
+    if (!(audio instanceof Uint8Array)) throw new EngineError('INVALID_AUDIO', 'audio must be a Uint8Array');
+    if (audio.length === 0) return;
+    const samples = this.decoder.decode(audio);
+    if (samples.length > 0) this.host.send(this, { type: 'audio', samples });
+  }
+
+  updateOptions(options: Partial<TurnDetectionOptions>): void {
+    validateTurnOptions(options);
+    this.turn.update(options);
+  }
+
+  forceEndpoint(): void {
+    if (this.closed) return;
+    this.endTurn('forced', 1);
+  }
+
+  flush(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const reqId = ++this.flushSeq;
+    return new Promise<void>((resolve) => {
+      this.flushWaiters.set(reqId, resolve);
+      this.host.send(this, { type: 'flush', reqId });
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners = [];
+    this.host.send(this, { type: 'close' });
+    this.host.detach(this);
+    for (const resolve of this.flushWaiters.values()) resolve();
+    this.flushWaiters.clear();
+  }
+
+  // ---- called by the engine with worker messages ----
+
+  onResult(asr: AsrChunkMessage[], vad: number[]): void {
+    if (this.closed) return;
+    for (const p of vad) {
+      const onset = this.turn.onVad(p);
+      if (onset && !this.speechStartedThisTurn) {
+        this.speechStartedThisTurn = true;
+        this.emit({ kind: 'speech_started', timestampMs: onset.timestampMs, confidence: onset.confidence });
+      }
+    }
+    for (const chunk of asr) {
+      for (const tok of chunk.tokens) {
+        if (this.words.addToken(tok.id, tok.frame, tok.prob) && !this.speechStartedThisTurn && !this.words.isEmpty) {
+          this.speechStartedThisTurn = true;
+          this.emit({ kind: 'speech_started', timestampMs: Math.round(tok.frame * this.host.frameMs), confidence: tok.prob });
+        }
+        this.turn.onToken((tok.frame + 1) * this.host.frameMs, this.host.frameMs);
+      }
+      this.turn.onAsrFrames(chunk.blankProbs);
+    }
+    this.emitWordsIfChanged();
+    const snapshot = this.words.snapshot();
+    const last = snapshot[snapshot.length - 1];
+    const decision = this.turn.decide(last);
+    if (decision.end) this.endTurn(decision.reason, decision.confidence);
+  }
+
+  onFlushed(reqId: number): void {
+    const resolve = this.flushWaiters.get(reqId);
+    if (!resolve) return;
+    this.flushWaiters.delete(reqId);
+    if (!this.closed) this.endTurn('flush', this.turn.decide(this.words.snapshot().at(-1)).confidence);
+    resolve();
+  }
+
+  onError(code: import('../api.ts').EngineErrorCode, message: string): void {
+    if (this.closed) return;
+    this.emit({ kind: 'error', code, message });
+    this.failed = true;
+    this.close();
+  }
+
+  private endTurn(reason: 'confident_silence' | 'max_silence' | 'forced' | 'flush', confidence: number): void {
+    const changed = this.words.finalizeAll();
+    const words = this.words.snapshot();
+    if (words.length > 0) {
+      if (changed) this.emitWordsIfChanged();
+      this.emit({ kind: 'end_of_turn', words, confidence, reason });
+    }
+    // Frames already decoded stay in the past: the next turn's words start after them.
+    this.words = new WordAssembler(this.host.symbols, this.host.frameMs);
+    this.lastEmitted = '';
+    this.speechStartedThisTurn = this.turn.speaking && reason === 'forced' ? false : false;
+    this.turn.newTurn();
+  }
+
+  private emitWordsIfChanged(): void {
+    const words: RecognizedWord[] = this.words.snapshot();
+    const key = words.map((w) => `${w.text}|${w.startMs}|${w.endMs}|${w.isFinal}`).join(' ');
+    if (key === this.lastEmitted) return;
+    this.lastEmitted = key;
+    if (words.length > 0) this.emit({ kind: 'words', words });
+  }
+
+  private emit(e: StreamEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // a listener's bug must not break the engine
+      }
+    }
+  }
+}
