@@ -1,0 +1,58 @@
+/**
+ * The gateway's live sessions: what a SIGTERM drain waits for, what a licence failure ends,
+ * and whether new sessions are accepted at all.
+ */
+import { ProtocolError } from './protocol-errors.ts';
+import { WarningCode } from './server-messages.ts';
+import type { StreamingSession } from './session.ts';
+
+export class LiveSessions {
+  private readonly sessions = new Set<StreamingSession>();
+  private idleWaiters: Array<() => void> = [];
+  private draining = false;
+
+  get accepting(): boolean {
+    return !this.draining;
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  add(session: StreamingSession): void {
+    this.sessions.add(session);
+  }
+
+  remove(session: StreamingSession): void {
+    this.sessions.delete(session);
+    if (this.sessions.size === 0) {
+      for (const wake of this.idleWaiters) wake();
+      this.idleWaiters = [];
+    }
+  }
+
+  /** Ends every live session with this error (licence failure, end of a drain). */
+  endAll(error: ProtocolError): void {
+    for (const session of [...this.sessions]) session.fail(error);
+  }
+
+  /**
+   * Stops accepting sessions, tells live clients the server is going away, and waits up to graceMs
+   * for them to finish by themselves; whoever is left then gets Error 3005.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.draining = true;
+    for (const session of this.sessions) {
+      session.warn(WarningCode.sessionEndingSoon, `Server shutting down: this session will be ended in ${Math.round(graceMs / 1000)} s`);
+    }
+    if (this.sessions.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    this.endAll(new ProtocolError(3005, 'Session Cancelled: Server shutting down'));
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Connection parameters from the upgrade URL (spec §1.3), parsed the way real clients send them:
+ * booleans in any case (`true` from Node, `True` from Python), lists as a JSON array string or as
+ * repeated keys, legacy names (min_end_of_turn_silence_when_confident, keyterms, formatted_finals,
+ * language). Unknown parameters are ignored, as the cloud does.
+ */
+import { z } from 'zod';
+
+export type Encoding = 'pcm_s16le' | 'pcm_mulaw';
+
+export interface StreamingParams {
+  sampleRate: number;
+  encoding: Encoding;
+  /** As sent (undefined when absent); resolved to a model version by speech-models.ts. */
+  speechModel?: string;
+  /** Legacy (self-hosted ≤ v0.4) routing: `en` or absent → English, anything else → multilingual. */
+  language?: string;
+  formatTurns: boolean;
+  keyterms: string[];
+  endOfTurnConfidenceThreshold?: number;
+  minTurnSilenceMs?: number;
+  maxTurnSilenceMs?: number;
+  vadThreshold?: number;
+  /** Seconds without any client message before the session ends; undefined = never. */
+  inactivityTimeoutSeconds?: number;
+  token?: string;
+  /** Features a client asked for that Earshot does not implement (reported as a Warning). */
+  unsupported: string[];
+}
+
+export type ParseResult = { ok: true; params: StreamingParams } | { ok: false; message: string };
+
+const TRUE = /^(true|1|yes|on)$/i;
+const FALSE = /^(false|0|no|off)$/i;
+
+const lenientBoolean = z.string().transform((raw, ctx) => {
+  if (TRUE.test(raw.trim())) return true;
+  if (FALSE.test(raw.trim())) return false;
+  ctx.addIssue({ code: 'custom', message: `must be true or false, got '${raw}'` });
+  return z.NEVER;
+});
+
+function numberFrom(raw: string): number {
+  return raw.trim() === '' ? Number.NaN : Number(raw);
+}
+
+const integer = (min: number, max: number) =>
+  z.string().transform((raw, ctx) => {
+    const value = numberFrom(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      ctx.addIssue({ code: 'custom', message: `must be an integer between ${min} and ${max}, got '${raw}'` });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+const probability = z.string().transform((raw, ctx) => {
+  const value = numberFrom(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    ctx.addIssue({ code: 'custom', message: `must be a number between 0 and 1, got '${raw}'` });
+    return z.NEVER;
+  }
+  return value;
+});
+
+/** A list given as repeated keys, a JSON array string, or both; a plain single value is one item. */
+const lenientList = z.array(z.string()).transform((values, ctx) => {
+  const items: string[] = [];
+  for (const value of values) {
+    const trimmed = value.trim();
+    if (trimmed.startsWith('[')) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(trimmed);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `is not a valid JSON array: ${trimmed.slice(0, 80)}` });
+        return z.NEVER;
+      }
+      if (!Array.isArray(parsed) || parsed.some((item) => typeof item !== 'string')) {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of strings' });
+        return z.NEVER;
+      }
+      items.push(...(parsed as string[]));
+    } else if (trimmed !== '') {
+      items.push(value);
+    }
+  }
+  return items;
+});
+
+const schema = z.object({
+  sample_rate: integer(8000, 96000).default(16000),
+  encoding: z
+    .string()
+    .transform((raw) => raw.trim().toLowerCase())
+    .pipe(z.enum(['pcm_s16le', 'pcm_mulaw'], { error: (issue) => `'${String(issue.input)}' is not supported; expected pcm_s16le or pcm_mulaw` }))
+    .default('pcm_s16le'),
+  speech_model: z.string().optional(),
+  language: z.string().optional(),
+  format_turns: lenientBoolean.optional(),
+  formatted_finals: lenientBoolean.optional(),
+  keyterms_prompt: lenientList.optional(),
+  keyterms: lenientList.optional(),
+  end_of_turn_confidence_threshold: probability.optional(),
+  min_turn_silence: integer(0, 60000).optional(),
+  min_end_of_turn_silence_when_confident: integer(0, 60000).optional(),
+  max_turn_silence: integer(0, 60000).optional(),
+  vad_threshold: probability.optional(),
+  inactivity_timeout: integer(5, 3600).optional(),
+  token: z.string().optional(),
+});
+
+/** Parameters that ask for features Earshot does not implement: accepted, ignored, warned about. */
+const UNSUPPORTED_FLAGS = ['speaker_labels', 'language_detection', 'filter_profanity', 'redact_pii', 'session_heartbeat', 'acknowledge_silence', 'continuous_partials'];
+const UNSUPPORTED_VALUES = ['llm_gateway', 'webhook_url', 'domain', 'prompt', 'agent_context'];
+
+const LIST_PARAMS = new Set(['keyterms_prompt', 'keyterms']);
+
+/** Query string → one string per key (the first), or every value for list parameters. */
+function collect(query: URLSearchParams): Record<string, string | string[]> {
+  const raw: Record<string, string | string[]> = {};
+  for (const key of new Set(query.keys())) {
+    if (!(key in schema.shape)) continue;
+    raw[key] = LIST_PARAMS.has(key) ? query.getAll(key) : (query.get(key) ?? '');
+  }
+  return raw;
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`.trim()).join('; ');
+}
+
+export function parseStreamingParams(query: URLSearchParams): ParseResult {
+  const parsed = schema.safeParse(collect(query));
+  if (!parsed.success) return { ok: false, message: describe(parsed.error) };
+  const p = parsed.data;
+  const unsupported = [
+    ...UNSUPPORTED_FLAGS.filter((name) => TRUE.test(query.get(name)?.trim() ?? '')),
+    ...UNSUPPORTED_VALUES.filter((name) => (query.get(name)?.trim() ?? '') !== ''),
+  ];
+  return {
+    ok: true,
+    params: {
+      sampleRate: p.sample_rate,
+      encoding: p.encoding,
+      speechModel: p.speech_model?.trim() || undefined,
+      language: p.language?.trim() || undefined,
+      formatTurns: p.format_turns ?? p.formatted_finals ?? false,
+      keyterms: p.keyterms_prompt ?? p.keyterms ?? [],
+      endOfTurnConfidenceThreshold: p.end_of_turn_confidence_threshold,
+      minTurnSilenceMs: p.min_turn_silence ?? p.min_end_of_turn_silence_when_confident,
+      maxTurnSilenceMs: p.max_turn_silence,
+      vadThreshold: p.vad_threshold,
+      inactivityTimeoutSeconds: p.inactivity_timeout,
+      token: p.token?.trim() || undefined,
+      unsupported,
+    },
+  };
+}

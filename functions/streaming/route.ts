@@ -1,0 +1,74 @@
+/**
+ * The WebSocket endpoint: upgrades on `/` (the seed's example), `/v3/ws` (SDKs) and `/v3/ws/`.
+ * Query parameters are parsed here, before the upgrade; everything else — auth included, so the
+ * client gets a proper Error frame rather than a failed handshake — happens in the session.
+ */
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { UpgradeWebSocket } from 'hono/ws';
+import type { WebSocket } from 'ws';
+import type { SessionLifecycle } from '../../runtime/sessions/lifecycle.ts';
+import { LiveSessions } from './live-sessions.ts';
+import { ProtocolError } from './protocol-errors.ts';
+import { parseStreamingParams } from './query-params.ts';
+import { StreamingSession, type SessionDeps } from './session.ts';
+
+export const STREAMING_PATHS = ['/', '/v3/ws', '/v3/ws/'] as const;
+
+export interface StreamingRouteDeps extends SessionDeps {
+  upgradeWebSocket: UpgradeWebSocket<WebSocket>;
+  live: LiveSessions;
+}
+
+export function createStreamingRoutes(deps: StreamingRouteDeps): Hono {
+  const app = new Hono();
+
+  // Not a WebSocket upgrade, or the gateway is draining: answer in plain HTTP.
+  const gate: MiddlewareHandler = async (c, next) => {
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      return c.json({ error: 'This endpoint speaks the Universal-Streaming v3 WebSocket protocol; connect with a WebSocket client.' }, 426);
+    }
+    if (!deps.live.accepting) return c.json({ error: 'Server shutting down' }, 503);
+    await next();
+  };
+
+  const upgrade = deps.upgradeWebSocket((c) => {
+    const url = new URL(c.req.url);
+    const params = parseStreamingParams(url.searchParams);
+    const authorization = c.req.header('authorization');
+    let session: StreamingSession | undefined;
+    return {
+      onOpen(_event, ws) {
+        session = new StreamingSession(
+          {
+            send: (text) => ws.send(text),
+            close: (code, reason) => ws.close(code, reason),
+          },
+          { params, authorization, onEnded: () => deps.live.remove(session!) },
+          deps,
+        );
+        deps.live.add(session);
+        void session.start();
+      },
+      onMessage(event) {
+        const data = event.data;
+        if (typeof data === 'string') session?.receive(data);
+        else if (data instanceof ArrayBuffer) session?.receive(new Uint8Array(data));
+        else if (ArrayBuffer.isView(data)) session?.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      },
+      onClose() {
+        session?.socketClosed();
+      },
+      onError() {
+        session?.socketClosed();
+      },
+    };
+  });
+
+  for (const path of STREAMING_PATHS) app.get(path, gate, upgrade);
+  return app;
+}
+
+/** Ends live sessions when the licence fails (policy: Error with the lifecycle's code, usually 1008). */
+export function endSessionsOnLicenceFailure(lifecycle: SessionLifecycle, live: LiveSessions): () => void {
+  return lifecycle.onLicenceFailed((failure) => live.endAll(new ProtocolError(failure.code, failure.reason)));
+}

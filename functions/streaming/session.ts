@@ -1,0 +1,432 @@
+/**
+ * One v3 WebSocket session, from the upgrade to the close (spec §1–§5):
+ *
+ *   authorize → check parameters → admit → Begin → (audio → ASR → Turn)* → Terminate → Termination → 1000
+ *
+ * Any failure on the way becomes Error + close with the same code. The session only sees a
+ * SessionSocket (send text, close), so it runs the same behind ws, a TLS listener or a test double.
+ * The ASR session opens in the background right after admission (asr-link.ts): Begin never waits
+ * for a worker.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AsrPool, AsrPoolError, AsrSessionEvent, TurnDetectionOptions } from '../../gpu-pool/client/api.ts';
+import type { SessionLifecycle } from '../../runtime/sessions/lifecycle.ts';
+import { AsrLink } from './asr-link.ts';
+import { FrameRule, frameDurationMs } from './audio-frames.ts';
+import { parseClientMessage, type ClientMessage } from './client-messages.ts';
+import { noMetrics, type StreamingMetrics } from './metrics.ts';
+import { closeReason, ErrorText, ProtocolError } from './protocol-errors.ts';
+import type { ParseResult, StreamingParams } from './query-params.ts';
+import { WarningCode, type ServerMessage } from './server-messages.ts';
+import { resolveSpeechModel, type SpeechModelTable } from './speech-models.ts';
+import { TransmissionRate } from './transmission-rate.ts';
+import { TurnBuilder } from './turn-builder.ts';
+import { WordDelayMeter } from './word-delay.ts';
+
+/** The two things a session does to its socket. */
+export interface SessionSocket {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+}
+
+export interface StreamingConfig {
+  speechModels: SpeechModelTable;
+  /** How far audio may run ahead of real time before 3007 (ms). */
+  rateBurstMs: number;
+  /** Forgive one short (< 50 ms) last frame (audio-frames.ts). */
+  lenientFinalChunk: boolean;
+  /** How long Terminate waits for the worker to decode the rest before Termination anyway (ms). */
+  finishTimeoutMs: number;
+}
+
+export interface SessionDeps {
+  pool: AsrPool;
+  lifecycle: SessionLifecycle;
+  config: StreamingConfig;
+  logger: Logger;
+  metrics?: StreamingMetrics;
+}
+
+export interface SessionRequest {
+  params: ParseResult;
+  authorization?: string;
+  /** Called once when the session has fully ended (socket closed or closing, usage recorded). */
+  onEnded?: () => void;
+}
+
+type State = 'starting' | 'open' | 'terminating' | 'closed';
+
+const API_VERSION = '2025-05-12';
+
+export class StreamingSession {
+  readonly id = randomUUID();
+  private state: State = 'starting';
+  private readonly startedAt = new Date();
+  private readonly metrics: StreamingMetrics;
+  private readonly log: Logger;
+  /** Frames that arrived before Begin, replayed in order after it. */
+  private early: Array<string | Uint8Array> = [];
+  private params: StreamingParams | undefined;
+  private speechModel = '';
+  private modelVersion = '';
+  private admitted = false;
+  private began = false;
+  private ended = false;
+  private billed = false;
+  private link: AsrLink | undefined;
+  private asrFinished = false;
+  private turns: TurnBuilder | undefined;
+  private turnDetection: Partial<TurnDetectionOptions> = {};
+  private frameRule: FrameRule;
+  private rate: TransmissionRate;
+  private readonly delays = new WordDelayMeter();
+  private audioMs = 0;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private inactivityTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly socket: SessionSocket,
+    private readonly request: SessionRequest,
+    private readonly deps: SessionDeps,
+  ) {
+    this.metrics = deps.metrics ?? noMetrics;
+    this.log = deps.logger.child({ sessionId: this.id });
+    this.frameRule = new FrameRule(deps.config.lenientFinalChunk);
+    this.rate = new TransmissionRate(deps.config.rateBurstMs);
+  }
+
+  /** A method, not a field read, so TypeScript does not narrow `state` across awaits. */
+  private closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open' || this.state === 'starting';
+  }
+
+  /** Runs the handshake; call right after the upgrade. Never throws. */
+  async start(): Promise<void> {
+    try {
+      await this.handshake();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async handshake(): Promise<void> {
+    const { params: parsed, authorization } = this.request;
+    const token = parsed.ok ? parsed.params.token : undefined;
+    const auth = await this.deps.lifecycle.authorize({ authorization, token });
+    if (this.state === 'closed') return;
+    if (!auth.ok) throw new ProtocolError(auth.code, auth.reason);
+
+    if (!parsed.ok) throw new ProtocolError(3006, ErrorText.invalidParameter(parsed.message));
+    const params = parsed.params;
+    const model = resolveSpeechModel(this.deps.config.speechModels, params.speechModel, params.language);
+    if (!model.ok) throw new ProtocolError(3006, ErrorText.invalidParameter(model.message));
+    if (!this.deps.pool.serves(model.modelVersion)) {
+      throw new ProtocolError(3005, `Session Cancelled: speech model '${model.speechModel}' (${model.modelVersion}) is not deployed on this server`);
+    }
+    const turnDetection: Partial<TurnDetectionOptions> = {
+      minTurnSilenceMs: params.minTurnSilenceMs,
+      maxTurnSilenceMs: params.maxTurnSilenceMs,
+      vadThreshold: params.vadThreshold,
+      endOfTurnConfidenceThreshold: params.endOfTurnConfidenceThreshold,
+    };
+    this.turnDetection = withoutUndefined(turnDetection);
+    checkSilenceOrder(this.turnDetection);
+    this.params = params;
+    this.speechModel = model.speechModel;
+    this.modelVersion = model.modelVersion;
+
+    const admission = await this.deps.lifecycle.admit({
+      sessionId: this.id,
+      speechModel: model.speechModel,
+      billingSubject: auth.billingSubject,
+      startedAt: this.startedAt,
+    });
+    if (!admission.ok) throw new ProtocolError(admission.code, admission.reason);
+    this.admitted = true;
+    if (this.closed()) {
+      // The client left while we were admitting it.
+      void this.recordEnd('client_gone');
+      return;
+    }
+
+    this.openAsr();
+    this.state = 'open';
+    this.began = true;
+    this.metrics.sessionStarted(this.modelVersion);
+    this.send({
+      type: 'Begin',
+      id: this.id,
+      expires_at: Math.floor(this.startedAt.getTime() / 1000) + auth.maxSessionSeconds,
+      configuration: {
+        model: this.speechModel,
+        api_version: API_VERSION,
+        sample_rate: params.sampleRate,
+        encoding: params.encoding,
+        format_turns: params.formatTurns,
+        speaker_labels: false,
+        filter_profanity: false,
+        redact_pii: false,
+      },
+    });
+    this.log.info({ speechModel: this.speechModel, modelVersion: this.modelVersion, sampleRate: params.sampleRate, encoding: params.encoding }, 'session began');
+    if (params.unsupported.length > 0) {
+      this.send({ type: 'Warning', warning_code: WarningCode.unsupportedFeature, warning: `Unsupported parameters ignored: ${params.unsupported.join(', ')}` });
+    }
+
+    const sessionMs = auth.maxSessionSeconds * 1000 - (Date.now() - this.startedAt.getTime());
+    this.expiryTimer = setTimeout(() => this.fail(new ProtocolError(3008, ErrorText.sessionExpired)), Math.max(0, sessionMs));
+    this.touch();
+
+    const early = this.early;
+    this.early = [];
+    for (const frame of early) this.receive(frame);
+  }
+
+  private openAsr(): void {
+    const params = this.params!;
+    this.turns = new TurnBuilder(params.formatTurns);
+    const opening = performance.now();
+    this.link = new AsrLink(
+      this.deps.pool,
+      {
+        sessionId: this.id,
+        modelVersion: this.modelVersion,
+        sampleRate: params.sampleRate,
+        encoding: params.encoding,
+        turnDetection: this.turnDetection,
+        keyterms: params.keyterms.slice(0, 100).map((term) => term.slice(0, 50)),
+        formatTurns: params.formatTurns,
+      },
+      (event) => this.onAsrEvent(event),
+    );
+    this.link.opened.then(
+      () => this.metrics.asrOpen((performance.now() - opening) / 1000),
+      () => undefined,
+    );
+    if (params.keyterms.length > 100 || params.keyterms.some((term) => term.length > 50)) {
+      this.send({ type: 'Warning', warning_code: WarningCode.keytermsTruncated, warning: 'keyterms_prompt cut to 100 terms of at most 50 characters' });
+    }
+  }
+
+  /** A frame from the client: text (a JSON message) or binary (audio). */
+  receive(frame: string | Uint8Array): void {
+    if (this.state === 'closed') return;
+    if (this.state === 'starting') {
+      this.early.push(frame);
+      return;
+    }
+    this.touch();
+    try {
+      if (typeof frame === 'string') this.onMessage(parseClientMessage(frame));
+      else this.onAudio(frame);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private onAudio(audio: Uint8Array): void {
+    // Audio after Terminate has nowhere to go; the cloud ignores it too.
+    if (this.state !== 'open' || audio.byteLength === 0) return;
+    const params = this.params!;
+    const durationMs = frameDurationMs(audio.byteLength, params.sampleRate, params.encoding);
+    this.frameRule.check(durationMs);
+    this.rate.add(durationMs);
+    this.audioMs += durationMs;
+    this.delays.frameArrived(durationMs);
+    this.metrics.audioChunk(durationMs / 1000);
+    this.link!.sendAudio(audio);
+    this.deps.lifecycle.progress?.(this.id, this.audioMs / 1000);
+  }
+
+  private onMessage(message: ClientMessage): void {
+    switch (message.type) {
+      case 'KeepAlive':
+        return; // touch() already reset the inactivity timer
+      case 'ForceEndpoint':
+        if (this.state === 'open') this.link!.forceEndpoint();
+        return;
+      case 'UpdateConfiguration': {
+        const { formatTurns, keyterms: _keyterms, ...turnDetection } = message.update;
+        if (formatTurns !== undefined) this.turns!.formatTurns = formatTurns;
+        if (Object.keys(turnDetection).length > 0) {
+          checkSilenceOrder({ ...this.turnDetection, ...turnDetection });
+          this.turnDetection = { ...this.turnDetection, ...turnDetection };
+          this.link!.updateConfiguration(turnDetection);
+        }
+        return;
+      }
+      case 'Terminate':
+        void this.terminate('terminated');
+        return;
+    }
+  }
+
+  private onAsrEvent(event: AsrSessionEvent): void {
+    if (this.state === 'closed') return;
+    switch (event.kind) {
+      case 'speech_started':
+        this.send({ type: 'SpeechStarted', timestamp: Math.max(0, Math.round(event.timestampMs)), confidence: round6(event.confidence) });
+        return;
+      case 'words':
+        this.sendTurn(this.turns!.partial(event.words));
+        return;
+      case 'end_of_turn':
+        this.sendTurn(this.turns!.endOfTurn(event.words, event.confidence));
+        return;
+      case 'finished':
+        this.asrFinished = true;
+        return;
+      case 'error':
+        this.fail(poolErrorToProtocol(event.error, this.speechModel, this.modelVersion));
+        return;
+    }
+  }
+
+  private sendTurn(turn: ReturnType<TurnBuilder['partial']>): void {
+    if (!turn) return;
+    this.send(turn);
+    this.metrics.turn(turn.end_of_turn);
+    for (const delay of this.delays.wordsEmitted(turn.words.map((word) => word.end))) this.metrics.wordEmissionDelay(delay);
+  }
+
+  /**
+   * Ends the session normally: the worker decodes what it has, the last Turns go out, then
+   * Termination and close 1000. Used for Terminate and for inactivity_timeout.
+   */
+  private async terminate(reason: string): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'terminating';
+    this.clearTimers();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const finished = this.link!.finish();
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.deps.config.finishTimeoutMs)));
+      if ((await Promise.race([finished, timeout])) === 'timeout') {
+        this.log.warn({ timeoutMs: this.deps.config.finishTimeoutMs }, 'worker did not finish in time; terminating anyway');
+      } else {
+        this.asrFinished = true;
+      }
+    } catch (error) {
+      // The ASR session failed (its error event already ended the session) or never opened.
+      if (!this.closed()) this.fail(error);
+      return;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.closed()) return;
+    this.send({
+      type: 'Termination',
+      audio_duration_seconds: Math.round(this.audioMs / 1000),
+      session_duration_seconds: Math.round((Date.now() - this.startedAt.getTime()) / 1000),
+    });
+    this.socket.close(1000, '');
+    this.close(reason);
+  }
+
+  /** Ends the session with Error + close (code == error_code). Anything not a ProtocolError is a 3005. */
+  fail(error: unknown): void {
+    if (this.state === 'closed') return;
+    const protocolError =
+      error instanceof ProtocolError ? error : new ProtocolError(3005, ErrorText.sessionCancelled);
+    if (!(error instanceof ProtocolError)) this.log.error({ err: error }, 'session failed');
+    else this.log.info({ code: protocolError.code, error: protocolError.message }, 'session ended with an error');
+    this.metrics.error(protocolError.code);
+    this.send({ type: 'Error', error_code: protocolError.code, error: protocolError.message });
+    this.socket.close(protocolError.code, closeReason(protocolError.message));
+    this.close(`error:${protocolError.code}`);
+  }
+
+  /** Tells the client the session will end soon (drain); non-fatal. */
+  warn(code: number, text: string): void {
+    if (this.state === 'open') this.send({ type: 'Warning', warning_code: code, warning: text });
+  }
+
+  /** The socket closed. If the session was still live the client vanished: free the worker, bill it. */
+  socketClosed(): void {
+    if (this.state === 'closed') return;
+    this.log.info({ state: this.state }, 'client went away');
+    this.close('client_gone');
+  }
+
+  private close(reason: string): void {
+    this.state = 'closed';
+    this.clearTimers();
+    if (!this.asrFinished) this.link?.cancel();
+    void this.recordEnd(reason);
+  }
+
+  /** Exactly once per session: usage for an admitted session (even one admitted after the client left), then onEnded. */
+  private async recordEnd(reason: string): Promise<void> {
+    const bill = this.admitted && !this.billed;
+    const notify = !this.ended;
+    this.billed ||= this.admitted;
+    this.ended = true;
+    try {
+      if (notify && this.began) this.metrics.sessionEnded(this.modelVersion, reason.startsWith('error:') ? 'error' : reason);
+      if (bill) await this.deps.lifecycle.end({ sessionId: this.id, audioSeconds: this.audioMs / 1000, endedAt: new Date(), reason });
+    } catch (error) {
+      this.log.error({ err: error }, 'could not record the end of the session');
+    } finally {
+      if (notify) this.request.onEnded?.();
+    }
+  }
+
+  private touch(): void {
+    const seconds = this.params?.inactivityTimeoutSeconds;
+    if (seconds === undefined || this.state !== 'open') return;
+    clearTimeout(this.inactivityTimer);
+    this.inactivityTimer = setTimeout(() => {
+      this.log.info({ inactivityTimeoutSeconds: seconds }, 'inactivity timeout: ending the session');
+      void this.terminate('inactivity_timeout');
+    }, seconds * 1000);
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.expiryTimer);
+    clearTimeout(this.inactivityTimer);
+  }
+
+  private send(message: ServerMessage): void {
+    try {
+      this.socket.send(JSON.stringify(message));
+    } catch (error) {
+      this.log.debug({ err: error }, 'send failed (socket closing)');
+    }
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function round6(value: number): number {
+  return Number.isFinite(value) ? Math.round(Math.min(1, Math.max(0, value)) * 1e6) / 1e6 : 0;
+}
+
+function checkSilenceOrder(options: Partial<TurnDetectionOptions>): void {
+  const { minTurnSilenceMs, maxTurnSilenceMs } = options;
+  if (minTurnSilenceMs !== undefined && maxTurnSilenceMs !== undefined && minTurnSilenceMs > maxTurnSilenceMs) {
+    throw new ProtocolError(3006, ErrorText.invalidParameter(`min_turn_silence (${minTurnSilenceMs}) exceeds max_turn_silence (${maxTurnSilenceMs})`));
+  }
+}
+
+/** Pool failures in protocol terms (documented in the README, "Protocol compatibility"). */
+export function poolErrorToProtocol(error: AsrPoolError, speechModel: string, modelVersion: string): ProtocolError {
+  switch (error.code) {
+    case 'MODEL_NOT_DEPLOYED':
+      return new ProtocolError(3005, `Session Cancelled: speech model '${speechModel}' (${modelVersion}) is not deployed on this server`);
+    case 'POOL_FULL':
+      return new ProtocolError(3009, `Unauthorized Connection: Too many concurrent sessions (every ${modelVersion} ASR worker is full)`);
+    case 'INVALID_ARGUMENT':
+      return new ProtocolError(3006, ErrorText.invalidParameter(error.message));
+    case 'UNAVAILABLE':
+      return new ProtocolError(3005, `Session Cancelled: no ${modelVersion} ASR worker is reachable`);
+    default:
+      return new ProtocolError(3005, ErrorText.sessionCancelled);
+  }
+}

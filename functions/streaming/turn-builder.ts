@@ -1,0 +1,74 @@
+/**
+ * ASR words → Turn messages with the Universal-Streaming guarantees (spec §2.2, §5.1):
+ *   - finalised words never change: once a word went out with word_is_final=true the gateway keeps
+ *     its own copy, whatever the worker says later;
+ *   - `transcript` is the finalised words only; `words` is the finalised prefix plus the tentative tail;
+ *   - times are integer milliseconds, confidences within 0–1;
+ *   - on end of turn every word is final, `utterance` equals `transcript`, and turn_order moves on.
+ */
+import type { RecognizedWord } from '../../gpu-pool/client/api.ts';
+import { formatWords } from './formatter.ts';
+import type { TurnMessage, WordMessage } from './server-messages.ts';
+
+function clamp01(value: number): number {
+  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+}
+
+function toWordMessage(word: RecognizedWord, isFinal: boolean): WordMessage {
+  const start = Math.max(0, Math.round(word.startMs));
+  return {
+    start,
+    end: Math.max(start, Math.round(word.endMs)),
+    text: word.text,
+    confidence: Math.round(clamp01(word.confidence) * 1e6) / 1e6,
+    word_is_final: isFinal,
+  };
+}
+
+export class TurnBuilder {
+  private turnOrder = 0;
+  private finalized: WordMessage[] = [];
+
+  constructor(public formatTurns: boolean) {}
+
+  /** The turn's words changed. Undefined when there is nothing to say (no words yet). */
+  partial(words: RecognizedWord[]): TurnMessage | undefined {
+    // Words the worker marks final, directly after our finalised prefix, join it for good.
+    for (let index = this.finalized.length; index < words.length && words[index].isFinal; index++) {
+      this.finalized.push(toWordMessage(words[index], true));
+    }
+    const tail = words.slice(this.finalized.length).map((word) => toWordMessage(word, false));
+    const all = [...this.finalized, ...tail];
+    if (all.length === 0) return undefined;
+    return this.message(all, false, 0);
+  }
+
+  /** The turn ended: every word final. Undefined for an empty turn (nothing was said). */
+  endOfTurn(words: RecognizedWord[], confidence: number): TurnMessage | undefined {
+    const rest = words.slice(this.finalized.length).map((word) => toWordMessage(word, true));
+    const all = [...this.finalized, ...rest];
+    this.finalized = [];
+    if (all.length === 0) return undefined;
+    const message = this.message(all, true, confidence);
+    this.turnOrder += 1;
+    return message;
+  }
+
+  private message(words: WordMessage[], endOfTurn: boolean, confidence: number): TurnMessage {
+    const shown = this.formatTurns ? formatWords(words, endOfTurn) : words;
+    const transcript = shown
+      .filter((word) => word.word_is_final)
+      .map((word) => word.text)
+      .join(' ');
+    return {
+      type: 'Turn',
+      turn_order: this.turnOrder,
+      turn_is_formatted: this.formatTurns,
+      end_of_turn: endOfTurn,
+      transcript,
+      end_of_turn_confidence: Math.round(clamp01(confidence) * 1e6) / 1e6,
+      words: shown,
+      utterance: endOfTurn ? transcript : '',
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './index.ts';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded role on port 8080 without TLS', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ role: 'embedded', host: '0.0.0.0', port: 8080, tls: undefined, drainGraceMs: 30_000 });
+    expect(config.streaming).toMatchObject({ rateBurstMs: 60_000, lenientFinalChunk: true });
+    expect(config.streaming.speechModels.get('u3-rt-pro')).toBe('u3-pro');
+    expect(config.asrPool).toBeUndefined();
+  });
+
+  it('takes the seed names, flags over environment, and TLS in pairs', () => {
+    expect(loadConfig({ AAI_WSS_PORT: '9000' }).port).toBe(9000);
+    expect(loadConfig({ PORT: '9001', EARSHOT_ROLE: 'embedded' }, ['--role', 'gateway', '--port=9002'])).toMatchObject({ role: 'gateway', port: 9002 });
+    expect(loadConfig({ TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem' }).tls).toEqual({ certFile: 'c.pem', keyFile: 'k.pem', port: 8443 });
+    expect(() => loadConfig({ TLS_CERT_FILE: 'c.pem' })).toThrow(ConfigError);
+    expect(loadConfig({ ASR_ENDPOINT: 'asr-lb:80' }).asrPool?.routes.get('*')).toEqual(['asr-lb:80']);
+  });
+
+  it('lists every invalid setting at once', () => {
+    expect(() => loadConfig({ PORT: 'abc', LENIENT_FINAL_CHUNK: 'perhaps' })).toThrow(/PORT[\s\S]*LENIENT_FINAL_CHUNK/);
+    expect(() => loadConfig({}, ['--role', 'chef'])).toThrow(/roles: embedded, gateway/);
+    expect(() => loadConfig({}, ['--colour', 'blue'])).toThrow(/unknown flag --colour/);
+  });
+});

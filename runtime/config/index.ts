@@ -1,0 +1,79 @@
+/**
+ * runtime/config: one validated object for a process, from the environment and the CLI flags.
+ * Invalid settings stop the process at start with every problem listed, never at first use.
+ */
+import { z } from 'zod';
+import { grpcAsrPoolOptionsFromEnv, type GrpcAsrPoolOptions } from '../../gpu-pool/client/index.ts';
+import { parseSpeechModelRoutes, speechModelTable } from '../../functions/streaming/speech-models.ts';
+import type { StreamingConfig } from '../../functions/streaming/session.ts';
+import { readSessionsConfig, type SessionsConfig } from '../sessions/config.ts';
+import { envSchema, ROLES, type Role } from './schema.ts';
+
+export { ROLES, type Role } from './schema.ts';
+
+export interface RuntimeConfig {
+  role: Role;
+  host: string;
+  port: number;
+  tls?: { certFile: string; keyFile: string; port: number };
+  streaming: StreamingConfig;
+  drainGraceMs: number;
+  embeddedAsrPort: number;
+  sessions: SessionsConfig;
+  /** Undefined when neither ASR_ROUTES nor ASR_ENDPOINT is set (fine for embedded). */
+  asrPool?: GrpcAsrPoolOptions;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** `--role gateway`, `--role=gateway`, `--port 9000` → env overrides (flags beat the environment). */
+export function flagsToEnv(argv: string[]): Record<string, string> {
+  const names: Record<string, string> = { role: 'EARSHOT_ROLE', port: 'PORT', host: 'HOST', 'tls-port': 'TLS_PORT' };
+  const out: Record<string, string> = {};
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index];
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new ConfigError(`unexpected argument '${arg}'`);
+    const name = names[match[1]];
+    if (!name) throw new ConfigError(`unknown flag --${match[1]}; known: ${Object.keys(names).map((n) => `--${n}`).join(', ')}`);
+    const value = match[2] ?? argv[++index];
+    if (value === undefined) throw new ConfigError(`--${match[1]} needs a value`);
+    out[name] = value;
+  }
+  return out;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, argv: string[] = []): RuntimeConfig {
+  const merged = { ...env, ...flagsToEnv(argv) };
+  // Seed-compatible alias for the role variable.
+  merged.EARSHOT_ROLE ??= merged.ROLE;
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(merged).filter(([key, value]) => key in envSchema.shape && value !== undefined && value !== '')));
+  if (!parsed.success) {
+    throw new ConfigError(`invalid configuration:\n${parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}${parsed.error.issues.some((i) => i.path[0] === 'EARSHOT_ROLE') ? `\n  (roles: ${ROLES.join(', ')})` : ''}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) throw new ConfigError('invalid configuration: TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  try {
+    return {
+      role: e.EARSHOT_ROLE,
+      host: e.HOST,
+      port: e.PORT ?? e.AAI_WSS_PORT ?? 8080,
+      tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE, port: e.TLS_PORT } : undefined,
+      streaming: {
+        speechModels: speechModelTable(parseSpeechModelRoutes(e.SPEECH_MODEL_ROUTES)),
+        rateBurstMs: e.AUDIO_RATE_BURST_SECONDS * 1000,
+        lenientFinalChunk: e.LENIENT_FINAL_CHUNK,
+        finishTimeoutMs: e.TERMINATE_TIMEOUT_MS,
+      },
+      drainGraceMs: e.DRAIN_GRACE_MS,
+      embeddedAsrPort: e.EMBEDDED_ASR_PORT,
+      sessions: readSessionsConfig(merged),
+      asrPool: grpcAsrPoolOptionsFromEnv(merged),
+    };
+  } catch (error) {
+    if (error instanceof z.ZodError || error instanceof Error) throw new ConfigError(`invalid configuration: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The runtime's own environment variables, validated with zod. Each entry names its variable(s),
+ * default and meaning; the README's configuration table is written from this file.
+ * Role-specific settings owned by other parts (sessions, ASR pool, ASR worker) are read by their
+ * own modules and only gathered here.
+ */
+import { z } from 'zod';
+
+export const ROLES = ['embedded', 'gateway', 'asr-worker', 'license-proxy', 'usage-reporter', 'reference-upstream'] as const;
+export type Role = (typeof ROLES)[number];
+
+const flag = z
+  .string()
+  .trim()
+  .regex(/^(true|false|1|0|yes|no)$/i, 'must be true or false')
+  .transform((raw) => /^(true|1|yes)$/i.test(raw));
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const envSchema = z.object({
+  EARSHOT_ROLE: z.enum(ROLES).default('embedded'),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  /** Main port; the seed's AAI_WSS_PORT works too. */
+  PORT: port.optional(),
+  AAI_WSS_PORT: port.optional(),
+  TLS_CERT_FILE: z.string().trim().min(1).optional(),
+  TLS_KEY_FILE: z.string().trim().min(1).optional(),
+  TLS_PORT: port.default(8443),
+  /** speech_model=label overrides of the built-in table. */
+  SPEECH_MODEL_ROUTES: z.string().default(''),
+  AUDIO_RATE_BURST_SECONDS: z.coerce.number().min(0).default(60),
+  LENIENT_FINAL_CHUNK: flag.default(true),
+  TERMINATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** How long live sessions may run on after SIGTERM before they are ended. */
+  DRAIN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Embedded: the in-process worker's gRPC port on 127.0.0.1 (0 = any free port). */
+  EMBEDDED_ASR_PORT: port.default(0),
+});
+
+export type RuntimeEnv = z.infer<typeof envSchema>;
