@@ -3,13 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AsrEngine } from '../engine/api.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { startAsrWorkerServer, type AsrWorkerServer } from '../grpc/worker-server.ts';
-import { createScriptedEngine } from '../grpc/testing/scripted-engine.ts';
+import { TEST_WAV, createTestEngine } from '../grpc/testing/test-engine.ts';
 import { frames, readPcmWav } from '../grpc/testing/wav.ts';
 import { AsrPoolError, type AsrPool, type AsrSessionEvent, type AsrSessionRequest } from './api.ts';
 import { createGrpcAsrPool } from './grpc-asr-pool.ts';
 import { routingTableFrom } from './routing-table.ts';
 
-const TEST_WAV = '/work/shared/testdata/librivox-pocketsphinx/sense_and_sensibility_01_austen_64kb-0880.wav';
 const logger = createLogger('asr-pool-test');
 logger.level = 'warn';
 
@@ -57,7 +56,7 @@ async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void>
 }
 
 beforeAll(async () => {
-  engine = createScriptedEngine();
+  engine = await createTestEngine();
   const common = { engine, modelVersions: ['en-default'], port: 0, host: '127.0.0.1', maxOpenStreams: 1, logger };
   workerA = await startAsrWorkerServer({ ...common, workerId: 'A' });
   workerB = await startAsrWorkerServer({ ...common, workerId: 'B' });

@@ -14,14 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AsrEngine } from '../engine/api.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { startAsrWorkerServer, type AsrWorkerServer } from '../grpc/worker-server.ts';
-import { createScriptedEngine } from '../grpc/testing/scripted-engine.ts';
+import { TEST_WAV, createTestEngine } from '../grpc/testing/test-engine.ts';
 import { frames, readPcmWav } from '../grpc/testing/wav.ts';
 import { AsrPoolError, type AsrPool, type AsrSessionEvent, type AsrSessionRequest } from './api.ts';
 import { createGrpcAsrPool } from './grpc-asr-pool.ts';
 import { parseRoutingTable } from './routing-table.ts';
 
 const CONFIG_PATH = fileURLToPath(new URL('../../infra/nginx_streaming_asr.conf', import.meta.url));
-const TEST_WAV = '/work/shared/testdata/librivox-pocketsphinx/sense_and_sensibility_01_austen_64kb-0880.wav';
 const hasNginx = spawnSync('nginx', ['-v']).status === 0;
 if (!hasNginx) console.warn('nginx router test skipped: nginx is not installed (Debian: apt-get install -y nginx)');
 
@@ -86,7 +85,7 @@ describe.skipIf(!hasNginx)('nginx gRPC router (infra/nginx_streaming_asr.conf)',
   let pool: AsrPool;
 
   beforeAll(async () => {
-    engine = createScriptedEngine();
+    engine = await createTestEngine();
     const common = { engine, port: 0, host: '127.0.0.1', logger };
     english = await startAsrWorkerServer({ ...common, modelVersions: ['en-default', 'default'], workerId: 'english' });
     multilingual = await startAsrWorkerServer({ ...common, modelVersions: ['ml-default'], workerId: 'multilingual' });

@@ -4,12 +4,11 @@ import type { AsrEngine } from '../engine/api.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import type { WireRecognizeResponse } from './messages.ts';
 import { ASR_SERVICE_NAME } from './proto.ts';
-import { createScriptedEngine } from './testing/scripted-engine.ts';
+import { TEST_WAV, createTestEngine } from './testing/test-engine.ts';
 import { firstResponse, healthCheck, openRawCall, outcomeOf, recognizerClient } from './testing/raw-client.ts';
 import { frames, readPcmWav } from './testing/wav.ts';
 import { startAsrWorkerServer, type AsrWorkerServer } from './worker-server.ts';
 
-const TEST_WAV = '/work/shared/testdata/librivox-pocketsphinx/sense_and_sensibility_01_austen_64kb-0880.wav';
 const logger = createLogger('worker-server-test');
 logger.level = 'warn';
 
@@ -28,7 +27,7 @@ async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void>
 }
 
 beforeAll(async () => {
-  engine = createScriptedEngine();
+  engine = await createTestEngine();
   worker = await startAsrWorkerServer({ engine, modelVersions: ['en-default'], port: 0, host: '127.0.0.1', maxOpenStreams: 2, logger });
   client = recognizerClient(`127.0.0.1:${worker.port}`);
 });

@@ -1,19 +1,22 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
-import { createScriptedEngine } from '../../gpu-pool/grpc/testing/scripted-engine.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createGrpcAsrPool } from '../../gpu-pool/client/grpc-asr-pool.ts';
+import { parseRoutingTable } from '../../gpu-pool/client/routing-table.ts';
 import { healthCheck } from '../../gpu-pool/grpc/testing/raw-client.ts';
-import { asrWorkerOptionsFromEnv, startAsrWorker } from './asr-worker.ts';
+import { TEST_MODEL_DIR, TEST_WAV } from '../../gpu-pool/grpc/testing/test-engine.ts';
+import { frames, readPcmWav } from '../../gpu-pool/grpc/testing/wav.ts';
+import { asrWorkerOptionsFromEnv } from './asr-worker.ts';
 
-function capturingLogger() {
-  const lines: Array<{ msg: string }> = [];
-  const sink = new Writable({
-    write(chunk, _encoding, callback) {
-      lines.push(JSON.parse(String(chunk)));
-      callback();
-    },
-  });
-  return { logger: pino({ level: 'info' }, sink), lines };
+const ROLE_ENTRY = fileURLToPath(new URL('./asr-worker.ts', import.meta.url));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 describe('asr-worker role', () => {
@@ -34,17 +37,64 @@ describe('asr-worker role', () => {
     expect(() => asrWorkerOptionsFromEnv({ MAX_OPEN_STREAMS: 'many' })).toThrow(/MAX_OPEN_STREAMS/);
   });
 
-  it('logs `Ready to serve!` once health says SERVING, and drains on stop', async () => {
-    const { logger, lines } = capturingLogger();
-    const worker = await startAsrWorker({
-      ...asrWorkerOptionsFromEnv({ SERVER_PORT: '0', SERVER_HOST: '127.0.0.1', DRAIN_GRACE_MS: '100' }),
-      engine: createScriptedEngine(),
-      logger,
+  describe('as its own process (the container entry point)', () => {
+    let child: ChildProcess | undefined;
+    afterAll(() => {
+      if (child && child.exitCode === null) child.kill('SIGKILL');
     });
-    expect(lines.map((line) => line.msg)).toContain('Ready to serve!');
-    expect(await healthCheck(`127.0.0.1:${worker.port}`)).toBe('SERVING');
-    await worker.stop();
-    expect(worker.server.draining).toBe(true);
-    await expect(healthCheck(`127.0.0.1:${worker.port}`)).rejects.toThrow();
+
+    it('logs `Ready to serve!` once SERVING, and on SIGTERM drains: refuses new sessions, finishes the live one, exits 0', async () => {
+      const port = await freePort();
+      child = spawn(process.execPath, ['--import', 'tsx', ROLE_ENTRY], {
+        env: {
+          ...process.env,
+          SERVER_PORT: String(port),
+          SERVER_HOST: '127.0.0.1',
+          MODEL_DIR: TEST_MODEL_DIR,
+          MODEL_VERSION: 'en-default',
+          ASR_WORKERS: '1',
+          ASR_THREADS: '1',
+          MAX_OPEN_STREAMS: '4',
+          DRAIN_GRACE_MS: '20000',
+          LOGGING_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+
+      const deadline = Date.now() + 45_000;
+      while (!output.includes('Ready to serve!')) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`worker did not get ready:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const address = `127.0.0.1:${port}`;
+      expect(await healthCheck(address)).toBe('SERVING');
+
+      const pool = createGrpcAsrPool({ routes: parseRoutingTable(`en-default=${address}`), acceptTimeoutMs: 3_000, attemptsPerSession: 1 });
+      const audio = readPcmWav(TEST_WAV);
+      const request = { sessionId: 'role', modelVersion: 'en-default', sampleRate: audio.sampleRate, encoding: 'pcm_s16le' as const, turnDetection: {}, keyterms: [], formatTurns: false };
+      const live = await pool.open(request);
+      const words: string[] = [];
+      live.on((event) => {
+        if (event.kind === 'end_of_turn') words.push(...event.words.map((word) => word.text));
+      });
+
+      child.kill('SIGTERM');
+      const drainDeadline = Date.now() + 5_000;
+      while ((await healthCheck(address).catch(() => 'gone')) === 'SERVING') {
+        if (Date.now() > drainDeadline) throw new Error('worker never went NOT_SERVING');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await expect(pool.open(request)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+
+      for (const frame of frames(audio, 100)) live.sendAudio(frame);
+      const { audioMs } = await live.finish();
+      expect(audioMs).toBeGreaterThan(2_900);
+      expect(words.length).toBeGreaterThan(0);
+      expect(await exited).toBe(0);
+      await pool.close();
+    });
   });
 });
