@@ -68,16 +68,17 @@ export class StreamingResampler {
       const first = this.firstIndex[wrapped] + unit * this.inUnit - this.inputOffset;
       let acc = 0;
       if (first >= 0 && first + w.length <= input.length) {
-        for (let j = 0; j < w.length; j++) acc += input[first + j] * w[j];
+        // float32 accumulation, as in sherpa-onnx: keeps outputs bit-close to the reference.
+        for (let j = 0; j < w.length; j++) acc = Math.fround(acc + Math.fround(input[first + j] * w[j]));
       } else {
         for (let j = 0; j < w.length; j++) {
           const idx = first + j;
           if (idx < 0) {
             // Before this block: read from the carried remainder (zero before the stream start).
             const r = remLen + idx;
-            if (r >= 0) acc += rem[this.remainderSize - remLen + r] * w[j];
+            if (r >= 0) acc = Math.fround(acc + Math.fround(rem[this.remainderSize - remLen + r] * w[j]));
           } else if (idx < input.length) {
-            acc += input[idx] * w[j];
+            acc = Math.fround(acc + Math.fround(input[idx] * w[j]));
           } // past the end: zero padding (only reached when flushing)
         }
       }

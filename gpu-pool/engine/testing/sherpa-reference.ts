@@ -1,0 +1,56 @@
+import { createRequire } from 'node:module';
+
+/**
+ * The independent reference: sherpa-onnx-node decoding a whole file the way its streaming
+ * examples do (accept all audio, decode while ready). Returns its tokens, their output-frame
+ * indices and how many frames it decoded.
+ */
+const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sherpa = require('sherpa-onnx-node');
+
+export interface SherpaResult {
+  text: string;
+  tokens: string[];
+  frames: number[];
+  decodedFrames: number;
+}
+
+export type SherpaModelConfig =
+  | { kind: 't_one_ctc'; dir: string; frameSeconds: number; framesPerChunk: number }
+  | { kind: 'transducer'; encoder: string; decoder: string; joiner: string; tokens: string; frameSeconds: number };
+
+export function createSherpaRecognizer(model: SherpaModelConfig, decodingMethod = 'greedy_search', numThreads = 1): any {
+  const modelConfig =
+    model.kind === 't_one_ctc'
+      ? { toneCtc: { model: `${model.dir}/model.onnx` }, tokens: `${model.dir}/tokens.txt` }
+      : { transducer: { encoder: model.encoder, decoder: model.decoder, joiner: model.joiner }, tokens: model.tokens };
+  return new sherpa.OnlineRecognizer({
+    featConfig: { sampleRate: 16000, featureDim: 80 },
+    modelConfig: { ...modelConfig, numThreads, provider: 'cpu', debug: 0 },
+    decodingMethod,
+    maxActivePaths: 4,
+    enableEndpoint: 0,
+  });
+}
+
+export function sherpaDecode(recognizer: any, model: SherpaModelConfig, samples: Float32Array, sampleRate: number, tailPaddingSeconds = 0): SherpaResult {
+  const stream = recognizer.createStream();
+  stream.acceptWaveform({ samples, sampleRate });
+  if (tailPaddingSeconds > 0) stream.acceptWaveform({ samples: new Float32Array(Math.round(tailPaddingSeconds * sampleRate)), sampleRate });
+  if (model.kind === 'transducer') stream.inputFinished();
+  let calls = 0;
+  while (recognizer.isReady(stream)) {
+    recognizer.decode(stream);
+    calls++;
+  }
+  const r = recognizer.getResult(stream);
+  // Timestamps are in seconds: back to output-frame indices.
+  const frames = (r.timestamps as number[]).map((t) => Math.round(t / model.frameSeconds));
+  return {
+    text: r.text,
+    tokens: r.tokens,
+    frames,
+    decodedFrames: model.kind === 't_one_ctc' ? calls * model.framesPerChunk : -1,
+  };
+}
