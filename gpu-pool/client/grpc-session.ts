@@ -51,6 +51,7 @@ export function createGrpcSession(call: RecognizeClientCall, address: string): A
   const listeners: Array<(event: AsrSessionEvent) => void> = [];
   const held: AsrSessionEvent[] = [];
   let over = false; // after finished, error or cancel: no more events, no more writes
+  let finishRequested = false;
   let finished: { audioMs: number } | undefined;
   let failure: AsrPoolError | undefined;
   const finishWaiters: Array<{ resolve: (value: { audioMs: number }) => void; reject: (error: Error) => void }> = [];
@@ -114,8 +115,11 @@ export function createGrpcSession(call: RecognizeClientCall, address: string): A
       if (finished) return Promise.resolve(finished);
       if (over) return Promise.reject(failure ?? new AsrPoolError('INTERNAL', 'session already cancelled'));
       const result = new Promise<{ audioMs: number }>((resolve, reject) => finishWaiters.push({ resolve, reject }));
-      write({ finish: {} });
-      call.end();
+      if (!finishRequested) {
+        finishRequested = true;
+        write({ finish: {} });
+        call.end();
+      }
       return result;
     },
     cancel() {
