@@ -57,7 +57,8 @@ export class RegistryLifecycle implements SessionLifecycle {
   private readonly failureListeners = new Set<(f: LicenceFailure) => void>();
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribeLicence: () => void;
-  private ticking: Promise<void> | null = null;
+  private rounds: Promise<void> = Promise.resolve();
+  private roundsInFlight = 0;
   private closed = false;
 
   constructor(private readonly o: RegistryLifecycleOptions) {
@@ -67,7 +68,9 @@ export class RegistryLifecycle implements SessionLifecycle {
       const failure: LicenceFailure = { code: 1008, reason: REFUSALS.licenceFailed };
       for (const l of this.failureListeners) l(failure);
     });
-    this.timer = setInterval(() => void this.tick(), o.heartbeatIntervalMs);
+    this.timer = setInterval(() => {
+      if (this.roundsInFlight === 0) void this.tick();
+    }, o.heartbeatIntervalMs);
     this.timer.unref();
   }
 
@@ -181,10 +184,15 @@ export class RegistryLifecycle implements SessionLifecycle {
     return { gateway: this.local.size, total: counts.total, byGateway: counts.byGateway };
   }
 
-  /** One heartbeat + reap + flush round; the timer calls it, tests may too. */
+  /**
+   * One heartbeat + reap + flush round that starts after any round in flight, so it carries
+   * the progress reported before the call. The timer skips its turn while a round is running.
+   */
   tick(): Promise<void> {
-    this.ticking ??= this.runTick().finally(() => (this.ticking = null));
-    return this.ticking;
+    this.roundsInFlight++;
+    const round = this.rounds.then(() => this.runTick()).finally(() => this.roundsInFlight--);
+    this.rounds = round;
+    return round;
   }
 
   private async runTick(): Promise<void> {
@@ -202,7 +210,7 @@ export class RegistryLifecycle implements SessionLifecycle {
     this.closed = true;
     clearInterval(this.timer);
     this.unsubscribeLicence();
-    await this.ticking;
+    await this.rounds;
     await this.o.usage.close();
     await this.o.registry.close();
     await this.o.onClose?.();
