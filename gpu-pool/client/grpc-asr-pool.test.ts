@@ -88,6 +88,21 @@ describe('gRPC AsrPool', () => {
     await until(() => workerA.activeStreams === 0);
   });
 
+  it('runs concurrent sessions spread over the workers', async () => {
+    const both = pool({ 'en-default': [address(workerA), address(workerB)] });
+    const audio = readPcmWav(TEST_WAV);
+    const sessions = await Promise.all([both.open(request), both.open(request)]);
+    expect([workerA.activeStreams, workerB.activeStreams]).toEqual([1, 1]);
+    const results = await Promise.all(
+      sessions.map(async (session) => {
+        for (const frame of frames(audio, 100)) session.sendAudio(frame);
+        return (await session.finish()).audioMs;
+      }),
+    );
+    expect(results.every((audioMs) => audioMs > 2_900)).toBe(true);
+    await until(() => workerA.activeStreams === 0 && workerB.activeStreams === 0);
+  });
+
   it('maps a full worker to POOL_FULL, and fails over to a worker with room', async () => {
     const onlyA = pool({ 'en-default': [address(workerA)] });
     const held = await onlyA.open(request);

@@ -103,6 +103,20 @@ describe('asr worker gRPC server', () => {
     expect(status.details).toMatch(/sampleRate/);
   });
 
+  it('applies a valid update_configuration and force_endpoint, and refuses an invalid update with INVALID_ARGUMENT', async () => {
+    const call = openRawCall(client);
+    const outcome = outcomeOf(call);
+    call.write({ config });
+    await until(() => worker.activeStreams === 1);
+    call.write({ updateConfiguration: { maxTurnSilenceMs: 2000 } });
+    call.write({ forceEndpoint: {} });
+    call.write({ updateConfiguration: { minTurnSilenceMs: 5000 } }); // above max_turn_silence_ms
+    const { status } = await outcome;
+    expect(status.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(status.details).toMatch(/min_turn_silence_ms/);
+    await until(() => worker.activeStreams === 0);
+  });
+
   it('fails a call whose first message is not config with INVALID_ARGUMENT', async () => {
     const call = openRawCall(client);
     const outcome = outcomeOf(call);
