@@ -90,7 +90,7 @@ describe('licence state machine', () => {
       ...base,
       redisUrl: TEST_REDIS_URL,
       redisPrefix: prefix,
-      licence: { ...base.licence, filePath: await licenceFile(1), publicKeys: vendor.publicPem, serverUrl: `http://127.0.0.1:${upstream.port}`, checkinIntervalMs: 200, trustWindowMs: 800, mirrorPollMs: 100 },
+      licence: { ...base.licence, filePath: await licenceFile(1), publicKeys: vendor.publicPem, serverUrl: `http://127.0.0.1:${upstream.port}`, checkinIntervalMs: 200, trustWindowMs: 1500, mirrorPollMs: 100 },
     };
     const proxy = await startLicenceProxy(config, { port: 0, hostname: '127.0.0.1', logger });
     const gateway = await createSessionLifecycle(config, { logger });
@@ -101,7 +101,7 @@ describe('licence state machine', () => {
     expect(await gateway.admit({ ...start, sessionId: 'a' })).toEqual({ ok: true });
     expect(await gateway.admit({ ...start, sessionId: 'b' })).toMatchObject({ ok: false, code: 3009 });
 
-    await upstream.close(); // check-ins fail; the 800 ms trust window runs out
+    await upstream.close(); // check-ins fail; the 1.5 s trust window runs out
     expect(await failed).toEqual({ code: 1008, reason: 'Unauthorized Connection: Licence failed' });
     expect(await gateway.admit({ ...start, sessionId: 'c' })).toMatchObject({ ok: false, code: 1008 });
     await gateway.end({ sessionId: 'a', audioSeconds: 1, endedAt: new Date(), reason: 'licence_failed' });

@@ -37,7 +37,8 @@ describe('usage reporting: nothing lost', () => {
     const port = server.port;
     const count = () => tracker.records().length;
 
-    const reporterEnv = (budgetMs: number) => ({
+    const reporterEnv = (budgetMs: number, extra: Record<string, string> = {}) => ({
+      ...extra,
       REDIS_URL: TEST_REDIS_URL,
       EARSHOT_REDIS_PREFIX: prefix,
       USAGE_TRACKER_URL: `http://127.0.0.1:${port}`,
@@ -50,8 +51,8 @@ describe('usage reporting: nothing lost', () => {
       USAGE_LOCK_MS: '1500',
       SESSION_HEARTBEAT_INTERVAL_MS: '200',
     });
-    const startReporter = async (budgetMs: number): Promise<Child> => {
-      const child = spawnTs('runtime/usage/reporter-main.ts', reporterEnv(budgetMs));
+    const startReporter = async (budgetMs: number, extra: Record<string, string> = {}): Promise<Child> => {
+      const child = spawnTs('runtime/usage/reporter-main.ts', reporterEnv(budgetMs, extra));
       children.push(child);
       await until('reporter registration', () => child.output().includes('registered with the tracker'), 20_000);
       return child;
@@ -118,8 +119,9 @@ describe('usage reporting: nothing lost', () => {
 
       // A replacement delivers the backlog that stayed in Redis.
       server = await listen(tracker.app, port, '127.0.0.1');
-      const r4 = await startReporter(30_000);
+      const r4 = await startReporter(30_000, { USAGE_BACKLOG_WARN: '5' });
       await until('backlog delivered', () => count() === 520, 20_000);
+      expect(r4.output()).toMatch(/usage backlog of \d+ records is above 5/);
       expect(tracker.records().reduce((sum, r) => sum + r.audio_seconds, 0)).toBeCloseTo(streamed, 6);
 
       // The last gateway vanishes mid-session: the reporter itself reaps and bills it.
