@@ -20,12 +20,18 @@ export interface VerificationKey {
 export function loadPublicKeys(spec: string | undefined): VerificationKey[] {
   if (!spec || !spec.trim()) return [];
   const text = spec.trim();
-  if (looksInline(text)) return parseKeyText(text, 'LICENSE_PUBLIC_KEYS');
-  return text
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .flatMap((path) => parseKeyText(readFileSync(path, 'utf8'), path));
+  try {
+    if (looksInline(text)) return parseKeyText(text, 'LICENSE_PUBLIC_KEYS');
+    return text
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .flatMap((path) => parseKeyText(readFileSync(path, 'utf8'), path));
+  } catch (err) {
+    if (err instanceof LicenceError) throw err;
+    // Unreadable file, bad JSON, bad PEM: a configuration problem, reported as such.
+    throw new LicenceError('no_keys', `LICENSE_PUBLIC_KEYS unusable: ${(err as Error).message}`);
+  }
 }
 
 function looksInline(text: string): boolean {

@@ -73,6 +73,7 @@ describe('licence verification', () => {
   it('refuses private keys and symmetric keys as verification keys', () => {
     expect(() => loadPublicKeys(vendor.privatePem)).toThrow(/private key/);
     expect(() => loadPublicKeys(JSON.stringify({ kty: 'oct', k: 'c2VjcmV0' }))).toThrow(/symmetric/);
+    expect(() => loadPublicKeys('/nonexistent/key.pem')).toThrow(expect.objectContaining({ code: 'no_keys' }));
   });
 
   it('a missing or invalid licence file means Failed with its reason; no file at all means evaluation', async () => {
