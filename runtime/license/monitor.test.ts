@@ -100,6 +100,8 @@ describe('licence state machine', () => {
     const start = { speechModel: 'universal-streaming-english', billingSubject: 'Acme', startedAt: new Date() };
     expect(await gateway.admit({ ...start, sessionId: 'a' })).toEqual({ ok: true });
     expect(await gateway.admit({ ...start, sessionId: 'b' })).toMatchObject({ ok: false, code: 3009 });
+    await new Promise((r) => setTimeout(r, 300)); // one more check-in, now with a live session
+    expect(server.checkins.at(-1)).toMatchObject({ licenceId: 'lic-mon', activeSessions: 1 });
 
     await upstream.close(); // check-ins fail; the 1.5 s trust window runs out
     expect(await failed).toEqual({ code: 1008, reason: 'Unauthorized Connection: Licence failed' });

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../logger.ts';
 import type { SessionsConfig } from '../sessions/config.ts';
 import { licenceMonitorOptions } from '../sessions/index.ts';
 import { connectRegistryRedis } from '../sessions/redis-connection.ts';
+import { registryKeys } from '../sessions/redis-registry.ts';
 import type { RoleHandle } from './role.ts';
 
 export interface LicenceProxyHandle extends RoleHandle {
@@ -27,8 +28,10 @@ export async function startLicenceProxy(
   options: { port?: number | null; hostname?: string; logger?: Logger; clock?: Clock } = {},
 ): Promise<LicenceProxyHandle> {
   const logger = options.logger ?? createLogger('license-proxy');
-  const monitor = new LicenceMonitor({ ...licenceMonitorOptions(config), clock: options.clock, logger });
   const redis: Redis | undefined = config.redisUrl ? connectRegistryRedis(config.redisUrl) : undefined;
+  // Check-ins report the cluster's live sessions (heartbeat deadline still ahead).
+  const activeSessions = redis ? () => redis.zcount(registryKeys(config.redisPrefix).live, `(${Date.now()}`, '+inf') : undefined;
+  const monitor = new LicenceMonitor({ ...licenceMonitorOptions(config), activeSessions, clock: options.clock, logger });
   const publish = async () => {
     if (!redis) return;
     await publishLicence(redis, config.redisPrefix, monitor.current()).catch((err: Error) => logger.warn({ err: err.message }, 'could not publish the licence state to Redis'));

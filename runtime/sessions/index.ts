@@ -64,8 +64,11 @@ export async function createSessionLifecycle(config: SessionsConfig, deps: Sessi
   if (!config.redisUrl) {
     let licence = deps.licence;
     let monitor: LicenceMonitor | undefined;
+    let lifecycleRef: RegistryLifecycle | undefined;
     if (!licence) {
-      monitor = new LicenceMonitor({ ...licenceMonitorOptions(config), clock, logger });
+      // Check-ins report how busy this (single-process) deployment is.
+      const activeSessions = async () => (await lifecycleRef?.activeSessions())?.total ?? 0;
+      monitor = new LicenceMonitor({ ...licenceMonitorOptions(config), activeSessions, clock, logger });
       await monitor.start();
       licence = monitor;
     }
@@ -78,6 +81,7 @@ export async function createSessionLifecycle(config: SessionsConfig, deps: Sessi
       usage: deps.usage ?? createLogUsageSink(logger),
       onClose: async () => monitor?.stop(),
     });
+    lifecycleRef = lifecycle;
     return decorate(lifecycle, tokens, licence, 'memory');
   }
 
