@@ -34,6 +34,8 @@ export interface SessionLifecycleHandle extends SessionLifecycle {
   /** The licence view the lifecycle follows (GET /v1/status on the main port reads it). */
   readonly licence: LicenceSource;
   readonly mode: 'memory' | 'redis';
+  /** This gateway's id in the registry (EARSHOT_GATEWAY_ID). */
+  readonly gatewayId: string;
   /** Heartbeat + reap + usage flush now (the timer does it every heartbeatIntervalMs). */
   tick(): Promise<void>;
   close(): Promise<void>;
@@ -82,7 +84,7 @@ export async function createSessionLifecycle(config: SessionsConfig, deps: Sessi
       onClose: async () => monitor?.stop(),
     });
     lifecycleRef = lifecycle;
-    return decorate(lifecycle, tokens, licence, 'memory');
+    return decorate(lifecycle, tokens, licence, 'memory', config.gatewayId);
   }
 
   const redis = connectRegistryRedis(config.redisUrl);
@@ -113,7 +115,7 @@ export async function createSessionLifecycle(config: SessionsConfig, deps: Sessi
       await redis.quit().catch(() => undefined);
     },
   });
-  return decorate(lifecycle, tokens, licence, 'redis');
+  return decorate(lifecycle, tokens, licence, 'redis', config.gatewayId);
 }
 
 export function licenceMonitorOptions(config: SessionsConfig) {
@@ -129,6 +131,6 @@ export function licenceMonitorOptions(config: SessionsConfig) {
   };
 }
 
-function decorate(lifecycle: RegistryLifecycle, tokens: TokenStore, licence: LicenceSource, mode: 'memory' | 'redis'): SessionLifecycleHandle {
-  return Object.assign(lifecycle, { tokens, licence, mode }) as RegistryLifecycle & SessionLifecycleHandle;
+function decorate(lifecycle: RegistryLifecycle, tokens: TokenStore, licence: LicenceSource, mode: 'memory' | 'redis', gatewayId: string): SessionLifecycleHandle {
+  return Object.assign(lifecycle, { tokens, licence, mode, gatewayId }) as RegistryLifecycle & SessionLifecycleHandle;
 }

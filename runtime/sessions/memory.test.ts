@@ -30,7 +30,7 @@ describe('embedded (in-memory) lifecycle', () => {
     const metrics = new Registry();
     registerSessionMetrics(metrics, lifecycle);
     const text = await metrics.metrics();
-    expect(text).toContain('earshot_active_sessions{scope="cluster"} 2');
+    expect(text).toContain('earshot_registry_sessions_by_gateway{gateway="' + lifecycle.gatewayId + '"} 2');
     expect(text).toContain('earshot_licence_state{state="Connected"} 1');
     expect(text).toContain('earshot_licence_max_concurrent_sessions 2');
 

@@ -5,11 +5,12 @@ import type { LicenceStateName } from '../license/state.ts';
 const STATES: LicenceStateName[] = ['Ready', 'Connected', 'TrustBased', 'Failed'];
 
 /**
- * Prometheus gauges for the autoscaling signal and the licence, read at scrape time:
- *   earshot_active_sessions{scope="gateway"|"cluster"}
- *   earshot_gateway_active_sessions{gateway}   (live sessions per gateway, cluster-wide view)
- *   earshot_licence_state{state}               (1 for the current state, 0 for the others)
- *   earshot_licence_max_concurrent_sessions
+ * Prometheus gauges of the business layer, read at scrape time. Names do not overlap the
+ * gateway's own (runtime/metrics.ts: earshot_active_sessions, earshot_cluster_sessions, which
+ * read lifecycle.activeSessions() themselves), so both can share one registry:
+ *   earshot_registry_sessions_by_gateway{gateway}  live sessions per gateway replica (shared registry's view)
+ *   earshot_licence_state{state}                   1 for the current state, 0 for the others
+ *   earshot_licence_max_concurrent_sessions        cluster-wide limit (0 when the licence failed)
  */
 export function registerSessionMetrics(
   registry: Registry,
@@ -19,24 +20,16 @@ export function registerSessionMetrics(
   },
 ): void {
   new Gauge({
-    name: 'earshot_active_sessions',
-    help: 'Live streaming sessions on this gateway and in the whole cluster',
-    labelNames: ['scope'],
+    name: 'earshot_registry_sessions_by_gateway',
+    help: 'Live streaming sessions per gateway replica, from the shared session registry',
+    labelNames: ['gateway'],
     registers: [registry],
     async collect() {
       const counts = await source.activeSessions().catch(() => null);
       if (!counts) return;
-      this.set({ scope: 'gateway' }, counts.gateway);
-      this.set({ scope: 'cluster' }, counts.total);
-      perGateway.reset();
-      for (const [gateway, n] of Object.entries(counts.byGateway)) perGateway.set({ gateway }, n);
+      this.reset();
+      for (const [gateway, n] of Object.entries(counts.byGateway)) this.set({ gateway }, n);
     },
-  });
-  const perGateway = new Gauge({
-    name: 'earshot_gateway_active_sessions',
-    help: 'Live streaming sessions per gateway replica (from the shared registry)',
-    labelNames: ['gateway'],
-    registers: [registry],
   });
   new Gauge({
     name: 'earshot_licence_state',
