@@ -1,0 +1,34 @@
+// npm run bench:model -- single-stream real-time factor of models/earshot-en decoded by
+// sherpa-onnx-node with numThreads 1 (one CPU core). RTF = decode time / audio duration.
+//   tsx scripts/eval/bench-model.ts [--model model.int8.onnx] [--repeat 3]
+import { cpus } from 'node:os';
+import { readAudio, type Audio } from './audio.js';
+import { createRecognizer, transcribe } from './sherpa.js';
+import { heldoutFixtures, realRecordings } from './sets.js';
+
+const args = process.argv.slice(2);
+const models = args.includes('--model') ? [args[args.indexOf('--model') + 1]] : ['model.onnx', 'model.int8.onnx'];
+const repeat = args.includes('--repeat') ? Number(args[args.indexOf('--repeat') + 1]) : 3;
+
+const audios: Audio[] = [];
+for (const u of [...heldoutFixtures(), ...(realRecordings() ?? [])]) audios.push(await readAudio(u.path));
+const seconds = audios.reduce((s, a) => s + a.samples.length / a.sampleRate, 0);
+console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}; audio: ${audios.length} files, ${seconds.toFixed(1)} s`);
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { MODEL_DIR } from './sherpa.js';
+
+for (const m of models) {
+  if (!existsSync(join(MODEL_DIR, m))) continue;
+  const rec = createRecognizer({ modelFile: m, numThreads: 1 });
+  transcribe(rec, audios[0]); // warm-up
+  let best = Infinity;
+  for (let r = 0; r < repeat; r++) {
+    const t0 = process.hrtime.bigint();
+    for (const a of audios) transcribe(rec, a);
+    const dt = Number(process.hrtime.bigint() - t0) / 1e9;
+    best = Math.min(best, dt);
+  }
+  console.log(`${m.padEnd(18)} RTF ${(best / seconds).toFixed(4)}  (${best.toFixed(2)} s for ${seconds.toFixed(1)} s of audio, best of ${repeat}, numThreads 1)`);
+}

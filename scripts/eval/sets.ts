@@ -1,0 +1,47 @@
+// Evaluation sets for models/earshot-en.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface Utterance {
+  id: string;
+  path: string;
+  ref: string;
+}
+
+const REPO = join(import.meta.dirname, '..', '..');
+export const FIXTURE_DIR = join(import.meta.dirname, 'fixtures', 'heldout');
+export const TESTDATA_DIR = join(REPO, '..', 'shared', 'testdata');
+export const CORPUS_TEST_MANIFEST = join(REPO, 'work-data', 'corpus', 'manifest-test.jsonl');
+
+function readTsv(path: string, pathCol: string, refCol: string): Utterance[] {
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim());
+  const head = lines[0].split('\t');
+  const p = head.indexOf(pathCol);
+  const r = head.indexOf(refCol);
+  return lines.slice(1).map((l) => {
+    const f = l.split('\t');
+    return { id: f[p], path: join(dirname(path), f[p]), ref: f[r] };
+  });
+}
+
+/** Committed held-out synthetic fixtures: unseen sentences spoken by unseen voice variants. */
+export function heldoutFixtures(): Utterance[] {
+  return readTsv(join(FIXTURE_DIR, 'refs.tsv'), 'path', 'text');
+}
+
+/** The full held-out synthetic test set, present only where the corpus was synthesised. */
+export function heldoutCorpus(): Utterance[] | null {
+  if (!existsSync(CORPUS_TEST_MANIFEST)) return null;
+  return readFileSync(CORPUS_TEST_MANIFEST, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l))
+    .map((r) => ({ id: String(r.idx), path: join(REPO, 'work-data', r.path), ref: r.norm }));
+}
+
+/** Real recordings (evaluation only, never trained on). */
+export function realRecordings(): Utterance[] | null {
+  const tsv = join(TESTDATA_DIR, 'all_refs.tsv');
+  if (!existsSync(tsv)) return null;
+  return readTsv(tsv, 'path', 'reference');
+}

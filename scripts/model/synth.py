@@ -1,0 +1,353 @@
+"""Stage 1b: synthesise the training corpus and the held-out synthetic test set.
+
+Every English voice of Debian's TTS engines is used:
+  * espeak-ng: 8 English accents x voice variants (m1..m8, f1..f5, named variants, klatt...)
+  * flite: kal, kal16, awb, rms, slt
+  * festival: kal_diphone (festvox-kallpc16k), ked_diphone (festvox-kdlpc16k),
+    cmu_us_slt_arctic_hts (festvox-us-slt-hts)
+Speaking rate and pitch are randomised at synthesis time, then each utterance gets a random
+augmentation chain (speed perturbation, reverberation, noise at several SNRs, babble,
+band-limiting, 8 kHz mu-law telephone round trip, gain). Everything is drawn from a
+per-utterance RNG seeded from (--seed, utterance index), so the corpus is re-creatable.
+
+Held out from training: the espeak-ng variants in common.HELDOUT_ESPEAK_VARIANTS and the
+'heldout' sentences of texts.jsonl. The test set uses only those.
+
+Output: work-data/corpus/{train,test}/NNNNNN.wav (16 kHz int16 mono) and manifest shards
+work-data/corpus/manifest-<split>-w<k>.jsonl (one JSON object per utterance). Resumable:
+already-written utterances are skipped.
+"""
+import argparse
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from multiprocessing import Process
+from pathlib import Path
+
+import numpy as np
+from scipy import signal
+
+from common import CORPUS, HELDOUT_ESPEAK_VARIANTS, SAMPLE_RATE, WORK, read_jsonl
+
+ESPEAK_ACCENTS = ["en-us", "en", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp",
+                  "en-gb-x-gbcwmd", "en-029", "en-us-nyc"]
+FLITE_VOICES = ["kal", "kal16", "awb", "rms", "slt"]
+FESTIVAL_VOICES = ["kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts"]
+ESPEAK_SKIP = {"Mr", "Demonic", "announcer", "whisper", "whisperf", "croak", "UniRobot",
+               "anikaRobot", "robosoft", "robosoft2", "robosoft3", "robosoft4", "robosoft5",
+               "robosoft6", "robosoft7", "robosoft8", "Tweaky"}
+
+
+def espeak_variants():
+    out = subprocess.run(["espeak-ng", "--voices=variant"], capture_output=True, text=True).stdout
+    names = []
+    for line in out.splitlines()[1:]:
+        parts = line.split()
+        if len(parts) >= 5 and parts[4].startswith("!v/"):
+            names.append(parts[4][3:])
+    return sorted(set(names) - ESPEAK_SKIP)
+
+
+def read_wav_bytes(b):
+    with wave.open(io.BytesIO(b)) as w:
+        sr = w.getframerate()
+        n = w.getnframes()
+        x = np.frombuffer(w.readframes(n), dtype=np.int16).astype(np.float32) / 32768.0
+        if w.getnchannels() > 1:
+            x = x.reshape(-1, w.getnchannels())[:, 0]
+    return x, sr
+
+
+def resample(x, sr_in, sr_out):
+    if sr_in == sr_out:
+        return x
+    from math import gcd
+
+    g = gcd(int(sr_in), int(sr_out))
+    return signal.resample_poly(x, sr_out // g, sr_in // g).astype(np.float32)
+
+
+def write_wav(path, x, sr=SAMPLE_RATE):
+    y = np.clip(x, -1.0, 1.0)
+    y = (y * 32767.0).astype(np.int16)
+    tmp = str(path) + ".tmp"
+    with wave.open(tmp, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sr)
+        w.writeframes(y.tobytes())
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------- engines
+def synth_espeak(text, voice, rng):
+    accent, variant = voice.split("+")
+    speed = int(rng.uniform(130, 210))
+    pitch = int(rng.uniform(25, 75))
+    b = subprocess.run(["espeak-ng", "-v", f"{accent}+{variant}", "-s", str(speed), "-p", str(pitch),
+                        "--stdout", text], capture_output=True, check=True).stdout
+    x, sr = read_wav_bytes(b)
+    return resample(x, sr, SAMPLE_RATE), {"rate_wpm": speed, "pitch": pitch}
+
+
+def synth_flite(text, voice, rng, tmpdir):
+    stretch = round(rng.uniform(0.8, 1.25), 3)
+    f0 = int(rng.uniform(85, 210))
+    out = os.path.join(tmpdir, "flite.wav")
+    subprocess.run(["flite", "-voice", voice, "-t", text, "-o", out, "--setf",
+                    f"duration_stretch={stretch}", "--setf", f"int_f0_target_mean={f0}"],
+                   capture_output=True, check=True)
+    x, sr = read_wav_bytes(open(out, "rb").read())
+    return resample(x, sr, SAMPLE_RATE), {"duration_stretch": stretch, "f0_mean": f0}
+
+
+def synth_festival_batch(items, tmpdir):
+    """items: list of (text, voice, stretch). Returns list of float arrays at 16 kHz (or None)."""
+    by_voice = {}
+    for i, (text, voice, stretch) in enumerate(items):
+        by_voice.setdefault(voice, []).append((i, text, stretch))
+    res = [None] * len(items)
+    for voice, lst in by_voice.items():
+        lines = [f"(voice_{voice})"]
+        for i, text, stretch in lst:
+            t = text.replace("\\", " ").replace('"', " ")
+            lines.append(f"(Parameter.set 'Duration_Stretch {stretch})")
+            lines.append(f'(set! u (Utterance Text "{t}"))')
+            lines.append("(utt.synth u)")
+            lines.append(f'(utt.save.wave u "{tmpdir}/fest{i}.wav" \'riff)')
+        scm = os.path.join(tmpdir, "batch.scm")
+        open(scm, "w").write("\n".join(lines) + "\n")
+        subprocess.run(["festival", "-b", scm], capture_output=True, timeout=600)
+        for i, _, _ in lst:
+            p = f"{tmpdir}/fest{i}.wav"
+            if os.path.exists(p):
+                x, sr = read_wav_bytes(open(p, "rb").read())
+                res[i] = resample(x, sr, SAMPLE_RATE)
+                os.remove(p)
+    return res
+
+
+# ---------------------------------------------------------------- augmentation
+def colored_noise(n, kind, rng):
+    w = rng.standard_normal(n).astype(np.float32)
+    if kind == "white":
+        return w
+    spec = np.fft.rfft(w)
+    f = np.arange(len(spec), dtype=np.float32) + 1.0
+    spec = spec / (np.sqrt(f) if kind == "pink" else f)
+    y = np.fft.irfft(spec, n).astype(np.float32)
+    return y / (np.std(y) + 1e-9)
+
+
+def synth_rir(rng):
+    rt60 = rng.uniform(0.15, 0.8)
+    n = int(rt60 * SAMPLE_RATE)
+    t = np.arange(n) / SAMPLE_RATE
+    h = rng.standard_normal(n) * np.exp(-6.9 * t / rt60)
+    pre = int(rng.uniform(0.001, 0.01) * SAMPLE_RATE)
+    h = np.concatenate([np.zeros(pre), [1.0], h * rng.uniform(0.05, 0.3)]).astype(np.float32)
+    return h / np.sqrt(np.sum(h**2)), rt60
+
+
+def mulaw_roundtrip(x, mu=255):
+    x = np.clip(x, -1, 1)
+    y = np.sign(x) * np.log1p(mu * np.abs(x)) / np.log1p(mu)
+    q = np.round((y + 1) / 2 * mu) / mu * 2 - 1
+    return (np.sign(q) * ((1 + mu) ** np.abs(q) - 1) / mu).astype(np.float32)
+
+
+def augment(x, rng, babble_pool, clean_prob=0.2):
+    info = {}
+    # leading/trailing silence
+    lead, trail = int(rng.uniform(0.0, 0.4) * SAMPLE_RATE), int(rng.uniform(0.05, 0.5) * SAMPLE_RATE)
+    x = np.concatenate([np.zeros(lead, np.float32), x, np.zeros(trail, np.float32)])
+    peak = np.max(np.abs(x)) + 1e-9
+    x = x / peak * 0.5
+    if rng.random() >= clean_prob:
+        if rng.random() < 0.35:
+            sp = float(rng.choice([0.85, 0.9, 0.95, 1.05, 1.1, 1.15]))
+            x = resample(x, int(SAMPLE_RATE * sp), SAMPLE_RATE) if sp != 1 else x
+            info["speed"] = sp
+        if rng.random() < 0.3:
+            h, rt60 = synth_rir(rng)
+            x = signal.fftconvolve(x, h)[: len(x)].astype(np.float32)
+            info["reverb_rt60"] = round(rt60, 3)
+        if rng.random() < 0.25:
+            kind = rng.choice(["lowpass", "bandpass"])
+            if kind == "lowpass":
+                fc = rng.uniform(2500, 7000)
+                sos = signal.butter(6, fc, "low", fs=SAMPLE_RATE, output="sos")
+                info["lowpass_hz"] = int(fc)
+            else:
+                lo, hi = rng.uniform(150, 400), rng.uniform(3000, 4500)
+                sos = signal.butter(4, [lo, hi], "band", fs=SAMPLE_RATE, output="sos")
+                info["bandpass_hz"] = [int(lo), int(hi)]
+            x = signal.sosfilt(sos, x).astype(np.float32)
+        if rng.random() < 0.5:
+            kind = str(rng.choice(["white", "pink", "brown", "babble"]))
+            snr = float(rng.choice([5, 10, 15, 20, 25, 30]))
+            if kind == "babble" and len(babble_pool) >= 3:
+                nz = np.zeros(len(x), np.float32)
+                for _ in range(int(rng.integers(2, 5))):
+                    b = babble_pool[int(rng.integers(len(babble_pool)))]
+                    b = np.resize(b, len(x))
+                    nz += np.roll(b, int(rng.integers(len(x))))
+            else:
+                kind = "pink" if kind == "babble" else kind
+                nz = colored_noise(len(x), kind, rng)
+            ps = np.mean(x**2) + 1e-9
+            pn = np.mean(nz**2) + 1e-9
+            x = x + nz * np.sqrt(ps / (pn * 10 ** (snr / 10)))
+            info["noise"] = kind
+            info["snr_db"] = snr
+        if rng.random() < 0.15:
+            y = resample(x, SAMPLE_RATE, 8000)
+            sos = signal.butter(4, [300, 3400], "band", fs=8000, output="sos")
+            y = signal.sosfilt(sos, y).astype(np.float32)
+            y = y / (np.max(np.abs(y)) + 1e-9) * 0.7
+            y = mulaw_roundtrip(y)
+            x = resample(y, 8000, SAMPLE_RATE)
+            info["telephone"] = "8k-mulaw"
+    gain_db = float(rng.uniform(-26, 4))
+    x = x / (np.max(np.abs(x)) + 1e-9) * 0.5 * 10 ** (gain_db / 20)
+    info["gain_db"] = round(gain_db, 1)
+    if np.max(np.abs(x)) > 1.0:
+        info["clipped"] = True
+    return np.clip(x, -1, 1).astype(np.float32), info
+
+
+# ---------------------------------------------------------------- jobs
+def make_jobs(split, n, seed, texts):
+    rng = random.Random(f"{seed}-{split}")
+    variants = espeak_variants()
+    if split == "train":
+        sents = [t for t in texts if t["split"] == "train"]
+        ev = [v for v in variants if v not in HELDOUT_ESPEAK_VARIANTS]
+        espeak_voices = [f"{a}+{v}" for a in ESPEAK_ACCENTS for v in ev]
+    else:
+        sents = [t for t in texts if t["split"] == "heldout"]
+        espeak_voices = [f"{a}+{v}" for a in ESPEAK_ACCENTS for v in sorted(HELDOUT_ESPEAK_VARIANTS)]
+    rng.shuffle(sents)
+    jobs = []
+    for i in range(n):
+        s = sents[i % len(sents)]
+        if split == "train":
+            r = rng.random()
+            if r < 0.62:
+                engine, voice = "espeak-ng", rng.choice(espeak_voices)
+            elif r < 0.85:
+                engine, voice = "flite", rng.choice(FLITE_VOICES)
+            else:
+                engine, voice = "festival", rng.choice(FESTIVAL_VOICES)
+        else:
+            engine, voice = "espeak-ng", espeak_voices[i % len(espeak_voices)]
+        jobs.append({"idx": i, "text_id": s["id"], "text": s["text"], "norm": s["norm"],
+                     "engine": engine, "voice": voice})
+    return jobs
+
+
+def worker(k, nworkers, split, jobs, seed, augment_on):
+    outdir = CORPUS / split
+    outdir.mkdir(parents=True, exist_ok=True)
+    shard = CORPUS / f"manifest-{split}-w{k}.jsonl"
+    done = set()
+    if shard.exists():
+        for line in open(shard):
+            try:
+                done.add(json.loads(line)["idx"])
+            except Exception:
+                pass
+    mine = [j for j in jobs if j["idx"] % nworkers == k and j["idx"] not in done]
+    babble = []
+    tmpdir = tempfile.mkdtemp(prefix=f"earshot-synth-{k}-")
+    f = open(shard, "a")
+    t0 = time.time()
+    pending_fest = []
+
+    def finish(job, x, extra):
+        rng = np.random.default_rng([seed, 7 if split == "train" else 11, job["idx"]])
+        if len(babble) < 64:
+            babble.append(x.copy())
+        elif rng.random() < 0.1:
+            babble[int(rng.integers(64))] = x.copy()
+        if augment_on:
+            y, aug = augment(x, rng, babble)
+        else:
+            pad = np.zeros(int(0.2 * SAMPLE_RATE), np.float32)
+            y = np.concatenate([pad, x / (np.max(np.abs(x)) + 1e-9) * 0.5, pad])
+            aug = {}
+        path = outdir / f"{job['idx']:06d}.wav"
+        write_wav(path, y)
+        rec = dict(job)
+        rec.update({"path": str(path.relative_to(WORK)), "duration": round(len(y) / SAMPLE_RATE, 3),
+                    "synth": extra, "augment": aug})
+        f.write(json.dumps(rec) + "\n")
+        f.flush()
+
+    for n, job in enumerate(mine):
+        rng = np.random.default_rng([seed, 3, job["idx"]])
+        try:
+            if job["engine"] == "espeak-ng":
+                x, extra = synth_espeak(job["text"], job["voice"], rng)
+                finish(job, x, extra)
+            elif job["engine"] == "flite":
+                x, extra = synth_flite(job["text"], job["voice"], rng, tmpdir)
+                finish(job, x, extra)
+            else:
+                pending_fest.append((job, round(float(rng.uniform(0.8, 1.25)), 3)))
+                if len(pending_fest) >= 40:
+                    outs = synth_festival_batch([(j["text"], j["voice"], s) for j, s in pending_fest], tmpdir)
+                    for (j, s), x in zip(pending_fest, outs):
+                        if x is not None and len(x) > 1600:
+                            finish(j, x, {"duration_stretch": s})
+                    pending_fest = []
+        except Exception as e:  # a failing utterance is skipped, not fatal
+            print(f"[w{k}] skip {job['idx']}: {e}", file=sys.stderr)
+        if n % 500 == 0:
+            print(f"[w{k}] {split} {n}/{len(mine)} {time.time() - t0:.0f}s", flush=True)
+    if pending_fest:
+        outs = synth_festival_batch([(j["text"], j["voice"], s) for j, s in pending_fest], tmpdir)
+        for (j, s), x in zip(pending_fest, outs):
+            if x is not None and len(x) > 1600:
+                finish(j, x, {"duration_stretch": s})
+    f.close()
+    print(f"[w{k}] {split} done in {time.time() - t0:.0f}s", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--split", choices=["train", "test", "test-aug"], default="train")
+    ap.add_argument("--num", type=int, default=40000, help="number of utterances")
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    texts = read_jsonl(WORK / "texts.jsonl")
+    jobs = make_jobs("train" if args.split == "train" else "test", args.num, args.seed, texts)
+    augment_on = args.split != "test"
+    procs = [Process(target=worker, args=(k, args.workers, args.split, jobs, args.seed, augment_on))
+             for k in range(args.workers)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    rows = []
+    for k in range(args.workers):
+        shard = CORPUS / f"manifest-{args.split}-w{k}.jsonl"
+        if shard.exists():
+            rows += [json.loads(l) for l in open(shard) if l.strip()]
+    rows.sort(key=lambda r: r["idx"])
+    with open(CORPUS / f"manifest-{args.split}.jsonl", "w") as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+    hours = sum(r["duration"] for r in rows) / 3600
+    print(f"{args.split}: {len(rows)} utterances, {hours:.2f} h -> {CORPUS / f'manifest-{args.split}.jsonl'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Stage 1a: collect English sentences from text shipped in Debian packages.
+
+Sources (all local, installed with apt):
+  * fortunes (fortune-mod data files, /usr/share/games/fortunes, not the offensive set)
+  * wordnet-base (example sentences and glosses in /usr/share/wordnet/data.*)
+
+Writes work-data/texts.jsonl with {id, text, source, split}; split is 'train' or
+'heldout' (sentences never used for training), chosen deterministically from --seed.
+"""
+import argparse
+import hashlib
+import random
+import re
+from pathlib import Path
+
+from common import WORK, normalize_text, seed_all, write_jsonl
+
+FORTUNE_DIR = Path("/usr/share/games/fortunes")
+WORDNET_DIR = Path("/usr/share/wordnet")
+ABBREV = re.compile(r"\b(mr|mrs|ms|dr|st|vs|etc|jr|sr|no|vol|ch|inc|ltd|co|prof|gen|gov|sgt|capt|lt|col|rev|ie|eg)\b\.?", re.I)
+ALLOWED = re.compile(r"^[A-Za-z ,.;:!?'\"()\-\u2019]+$")
+
+
+def split_sentences(text):
+    text = re.sub(r"\s+", " ", text)
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+
+
+def good(sent):
+    if not ALLOWED.match(sent):
+        return False
+    if ABBREV.search(sent):
+        return False
+    words = sent.split()
+    if not (3 <= len(words) <= 24):
+        return False
+    # acronyms would be spelled out by the TTS engines
+    for w in re.findall(r"[A-Za-z']+", sent):
+        if len(w) > 1 and w.isupper() and w not in ("I'M", "I'D", "I'LL", "I'VE", "OK"):
+            return False
+    if " - " in sent or "--" in sent:
+        return False
+    n = normalize_text(sent)
+    return len(n) >= 10
+
+
+def fortunes():
+    for f in sorted(FORTUNE_DIR.iterdir()):
+        if f.suffix or not f.is_file():
+            continue
+        raw = f.read_text(encoding="utf-8", errors="ignore")
+        for entry in raw.split("\n%\n"):
+            lines = [l for l in entry.split("\n") if not l.strip().startswith("--")]
+            for s in split_sentences(" ".join(lines)):
+                yield s, "fortunes/" + f.name
+
+
+def wordnet():
+    for part in ("noun", "verb", "adj", "adv"):
+        p = WORDNET_DIR / f"data.{part}"
+        for line in p.read_text(encoding="utf-8", errors="ignore").splitlines():
+            if line.startswith("  ") or "|" not in line:
+                continue
+            gloss = line.split("|", 1)[1]
+            for ex in re.findall(r'"([^"]+)"', gloss):
+                yield ex.strip(), "wordnet/examples"
+            definition = gloss.split(";")[0].strip()
+            if len(definition.split()) >= 5:
+                yield definition[0].upper() + definition[1:], "wordnet/glosses"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--heldout", type=int, default=400, help="sentences never trained on")
+    ap.add_argument("--max-per-source", type=int, default=30000)
+    args = ap.parse_args()
+    seed_all(args.seed)
+    seen = set()
+    by_source = {}
+    for gen in (fortunes, wordnet):
+        for s, src in gen():
+            s = s.strip(" \"'()")
+            if not good(s):
+                continue
+            key = normalize_text(s)
+            if key in seen:
+                continue
+            seen.add(key)
+            by_source.setdefault(src.split("/")[0] + ("/gloss" if "gloss" in src else ""), []).append((s, src))
+    rows = []
+    rng = random.Random(args.seed)
+    for k in sorted(by_source):
+        items = by_source[k]
+        rng.shuffle(items)
+        items = items[: args.max_per_source]
+        print(f"{k}: {len(items)} sentences")
+        rows.extend(items)
+    rng.shuffle(rows)
+    out = []
+    for i, (s, src) in enumerate(rows):
+        h = int(hashlib.sha1(normalize_text(s).encode()).hexdigest(), 16)
+        out.append({"id": f"s{i:06d}", "text": s, "norm": normalize_text(s), "source": src,
+                    "split": "heldout" if i < args.heldout else "train", "hash": h % 1000})
+    write_jsonl(WORK / "texts.jsonl", out)
+    print(f"wrote {len(out)} sentences ({args.heldout} held out) to {WORK / 'texts.jsonl'}")
+
+
+if __name__ == "__main__":
+    main()

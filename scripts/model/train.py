@@ -1,0 +1,284 @@
+"""Stage 3: train the streaming CTC model on the synthetic corpus (resumable).
+
+  /usr/bin/python3 train.py --seed 1234 [--init-onnx models/earshot-en/model.onnx] [--max-hours 1.5]
+
+Resumes from work-data/ckpt/last.pt when present (model, optimiser, step, RNG). New utterances
+that the synthesis stage appended to the manifest shards are picked up at every pass.
+A checkpoint is written every --ckpt-minutes and on SIGTERM/SIGINT.
+"""
+import argparse
+import glob
+import json
+import math
+import os
+import random
+import signal as sig
+import time
+import wave
+
+import numpy as np
+import sentencepiece as spm
+import torch
+import torch.nn.functional as F
+from scipy import signal
+
+from common import CKPT_DIR, CORPUS, WORK, seed_all
+from model import HOP, NMEL, SR, STACK, EarshotCtc
+
+FRAME = HOP * STACK  # samples per output frame (240 at 8 kHz)
+
+
+def load_wav_8k(path):
+    with wave.open(str(path)) as w:
+        sr = w.getframerate()
+        x = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+    if sr == SR:
+        return x.copy()
+    y = signal.resample_poly(x.astype(np.float32), SR, sr) if sr % SR else \
+        signal.resample_poly(x.astype(np.float32), 1, sr // SR)
+    return np.clip(y, -32768, 32767).astype(np.int16)
+
+
+class Corpus:
+    def __init__(self, sp, pattern):
+        self.sp = sp
+        self.pattern = pattern
+        self.items = []  # (audio int16 @8k, ids)
+        self.seen = set()
+
+    def refresh(self, limit=None):
+        added = 0
+        for shard in sorted(glob.glob(self.pattern)):
+            with open(shard) as f:
+                for line in f:
+                    try:
+                        r = json.loads(line)
+                    except Exception:
+                        continue
+                    key = r["path"]
+                    if key in self.seen:
+                        continue
+                    self.seen.add(key)
+                    ids = self.sp.encode(r["norm"])
+                    a = load_wav_8k(WORK / r["path"])
+                    nfr = len(a) // FRAME
+                    if nfr < len(ids) * 1.3 + 2 or len(a) > SR * 20:
+                        continue
+                    self.items.append((a, ids))
+                    added += 1
+                    if limit and added >= limit:
+                        return added
+        return added
+
+    def hours(self):
+        return sum(len(a) for a, _ in self.items) / SR / 3600
+
+
+def make_batches(items, max_samples, rng):
+    order = sorted(range(len(items)), key=lambda i: len(items[i][0]) + rng.random() * SR)
+    batches, cur, cur_max = [], [], 0
+    for i in order:
+        L = len(items[i][0])
+        if cur and max(cur_max, L) * (len(cur) + 1) > max_samples:
+            batches.append(cur)
+            cur, cur_max = [], 0
+        cur.append(i)
+        cur_max = max(cur_max, L)
+    if cur:
+        batches.append(cur)
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(items, idx):
+    L = max(len(items[i][0]) for i in idx)
+    L = (L + FRAME - 1) // FRAME * FRAME
+    audio = torch.zeros(len(idx), L)
+    lens, tgts, tlens = [], [], []
+    for j, i in enumerate(idx):
+        a, ids = items[i]
+        audio[j, : len(a)] = torch.from_numpy(a.astype(np.float32) / 32768.0)
+        lens.append(len(a) // FRAME)
+        tgts.extend(ids)
+        tlens.append(len(ids))
+    return audio, torch.tensor(lens), torch.tensor(tgts), torch.tensor(tlens)
+
+
+def spec_augment(feats, rng):
+    n, t, f = feats.shape
+    for b in range(n):
+        for _ in range(2):
+            w = rng.randint(0, 8)
+            s = rng.randint(0, f - w)
+            feats[b, :, s:s + w] = 0
+        for _ in range(max(1, t // 120)):
+            w = rng.randint(0, 10)
+            s = rng.randint(0, max(1, t - w))
+            feats[b, s:s + w, :] = 0
+    return feats
+
+
+def greedy(logp, lens):
+    out = []
+    ids = logp.argmax(-1)
+    for b in range(ids.shape[0]):
+        prev, seq = -1, []
+        for t in ids[b, : lens[b]].tolist():
+            if t != prev and t != 0:
+                seq.append(t)
+            prev = t
+        out.append(seq)
+    return out
+
+
+def wer(refs, hyps):
+    import difflib
+
+    errs = words = 0
+    for r, h in zip(refs, hyps):
+        r, h = r.split(), h.split()
+        words += len(r)
+        # Levenshtein
+        d = list(range(len(h) + 1))
+        for i in range(1, len(r) + 1):
+            prev, d[0] = d[0], i
+            for j in range(1, len(h) + 1):
+                cur = min(d[j] + 1, d[j - 1] + 1, prev + (r[i - 1] != h[j - 1]))
+                prev, d[j] = d[j], cur
+        errs += d[len(h)]
+    return errs / max(1, words)
+
+
+def evaluate(model, sp, test_items, refs):
+    model.eval()
+    hyps = []
+    with torch.no_grad():
+        for k in range(0, len(test_items), 16):
+            chunk = test_items[k:k + 16]
+            audio, lens, _, _ = collate(chunk, list(range(len(chunk))))
+            logp = model(model.features(audio))
+            for seq in greedy(logp, lens):
+                hyps.append(sp.decode(seq))
+    model.train()
+    return wer(refs, hyps), hyps
+
+
+def compute_norm(model, items):
+    feats = []
+    with torch.no_grad():
+        for a, _ in items[:300]:
+            x = torch.from_numpy(a.astype(np.float32) / 32768.0)[None]
+            x = x[:, : len(a) // FRAME * FRAME]
+            model.frontend.feat_mean.zero_()
+            model.frontend.feat_istd.fill_(1.0)
+            feats.append(model.features(x)[0])
+    f = torch.cat(feats, 0)
+    model.frontend.feat_mean.copy_(f.mean(0))
+    model.frontend.feat_istd.copy_(1.0 / (f.std(0) + 1e-5))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--max-hours", type=float, default=1.0, help="wall-clock budget of this run")
+    ap.add_argument("--batch-seconds", type=float, default=50.0)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--ckpt-minutes", type=float, default=8.0)
+    ap.add_argument("--eval-every", type=int, default=200)
+    ap.add_argument("--init-onnx", default=None, help="start from a committed model.onnx")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    seed_all(args.seed)
+    CKPT_DIR.mkdir(parents=True, exist_ok=True)
+    sp = spm.SentencePieceProcessor(model_file=str(WORK / "bpe.model"))
+    corpus = Corpus(sp, str(CORPUS / "manifest-train-w*.jsonl"))
+    test = Corpus(sp, str(CORPUS / "manifest-test-w*.jsonl"))
+    test.refresh()
+    test_refs = [sp.decode(ids) for _, ids in test.items]
+    n = corpus.refresh()
+    print(f"corpus: {n} utterances, {corpus.hours():.2f} h; test {len(test.items)}", flush=True)
+
+    last = CKPT_DIR / "last.pt"
+    model = EarshotCtc(sp.get_piece_size())
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=1e-3)
+    step = 0
+    rng = random.Random(args.seed)
+    if last.exists():
+        ck = torch.load(last, map_location="cpu")
+        model = EarshotCtc(**ck["cfg"])
+        model.load_state_dict(ck["model"])
+        opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=1e-3)
+        opt.load_state_dict(ck["opt"])
+        step = ck["step"]
+        rng.setstate(ck["rng"])
+        torch.set_rng_state(ck["torch_rng"])
+        print(f"resumed from {last} at step {step}", flush=True)
+    elif args.init_onnx:
+        from init_from_onnx import load_from_onnx
+
+        model = load_from_onnx(args.init_onnx)
+        opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=1e-3)
+        step = args.warmup  # skip warm-up when continuing a trained model
+        print(f"initialised from {args.init_onnx}", flush=True)
+    else:
+        compute_norm(model, corpus.items)
+    model.train()
+
+    def save(tag="last"):
+        tmp = CKPT_DIR / f"{tag}.pt.tmp"
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "cfg": model.cfg, "step": step,
+                    "rng": rng.getstate(), "torch_rng": torch.get_rng_state()}, tmp)
+        os.replace(tmp, CKPT_DIR / f"{tag}.pt")
+        print(f"[ckpt] step {step} -> {tag}.pt", flush=True)
+
+    stop = {"now": False}
+    sig.signal(sig.SIGTERM, lambda *_: stop.update(now=True))
+    sig.signal(sig.SIGINT, lambda *_: stop.update(now=True))
+
+    t_start = time.time()
+    t_ckpt = time.time()
+    audio_done = 0.0
+    best = None
+    while not stop["now"]:
+        added = corpus.refresh()
+        if added:
+            print(f"corpus +{added}: {len(corpus.items)} utterances, {corpus.hours():.2f} h", flush=True)
+        batches = make_batches(corpus.items, int(args.batch_seconds * SR), rng)
+        for bidx in batches:
+            audio, lens, tgts, tlens = collate(corpus.items, bidx)
+            lr = args.lr * min((step + 1) / args.warmup, math.sqrt(args.warmup / (step + 1)))
+            for g in opt.param_groups:
+                g["lr"] = lr
+            with torch.no_grad():
+                feats = model.features(audio)
+                feats = spec_augment(feats, rng)
+            logp = model(feats)
+            loss = F.ctc_loss(logp.transpose(0, 1), tgts, lens, tlens, blank=0, reduction="sum",
+                              zero_infinity=True) / len(bidx)
+            opt.zero_grad()
+            loss.backward()
+            gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            opt.step()
+            step += 1
+            audio_done += float(lens.sum()) * FRAME / SR
+            if step % 20 == 0:
+                el = time.time() - t_start
+                print(f"step {step} loss {loss.item() / max(1, float(tlens.float().mean())):.3f}/tok "
+                      f"lr {lr:.2e} gn {gn:.1f} {audio_done / el:.1f} s/s elapsed {el / 60:.1f} min", flush=True)
+            if step % args.eval_every == 0 and test.items:
+                w, hyps = evaluate(model, sp, test.items, test_refs)
+                print(f"[eval] step {step} heldout WER {w * 100:.2f}%  e.g. '{hyps[0]}' vs '{test_refs[0]}'",
+                      flush=True)
+            if time.time() - t_ckpt > args.ckpt_minutes * 60:
+                save()
+                t_ckpt = time.time()
+            if stop["now"] or time.time() - t_start > args.max_hours * 3600:
+                stop["now"] = True
+                break
+    save()
+
+
+if __name__ == "__main__":
+    main()
