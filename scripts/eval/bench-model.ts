@@ -1,9 +1,11 @@
 // npm run bench:model -- single-stream real-time factor of models/earshot-en decoded by
 // sherpa-onnx-node with numThreads 1 (one CPU core). RTF = decode time / audio duration.
 //   tsx scripts/eval/bench-model.ts [--model model.int8.onnx] [--repeat 3]
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { readAudio, type Audio } from './audio.js';
-import { createRecognizer, transcribe } from './sherpa.js';
+import { createRecognizer, MODEL_DIR, transcribe } from './sherpa.js';
 import { heldoutFixtures, realRecordings } from './sets.js';
 
 const args = process.argv.slice(2);
@@ -14,10 +16,6 @@ const audios: Audio[] = [];
 for (const u of [...heldoutFixtures(), ...(realRecordings() ?? [])]) audios.push(await readAudio(u.path));
 const seconds = audios.reduce((s, a) => s + a.samples.length / a.sampleRate, 0);
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}; audio: ${audios.length} files, ${seconds.toFixed(1)} s`);
-
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { MODEL_DIR } from './sherpa.js';
 
 for (const m of models) {
   if (!existsSync(join(MODEL_DIR, m))) continue;
