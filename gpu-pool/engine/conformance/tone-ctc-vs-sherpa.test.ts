@@ -71,7 +71,7 @@ for (const dir of models) {
         const ready = pipes.map((p, i) => [p, i] as const).filter(([p]) => p.frontEnd.readyCount > 0);
         if (ready.length === 0) break;
         const results = await model.runBatch(
-          ready.map(([p]) => p.modelState),
+          ready.map(([p]) => p.modelState) as never,
           ready.map(([p]) => p.frontEnd.take()!),
         );
         ready.forEach(([, i], k) => tokens[i].push(...results[k].tokens));

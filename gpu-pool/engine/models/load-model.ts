@@ -16,13 +16,13 @@ export async function loadModel(dir: string, settings: SessionSettings): Promise
   const single = join(dir, 'model.onnx');
   if (existsSync(single)) {
     const meta = readMetadata(single);
-    if (ToneCtcModel.matches(meta)) return ToneCtcModel.load(dir, settings);
+    if (ToneCtcModel.matches(meta)) return ToneCtcModel.load(dir, settings) as Promise<StreamingModel>;
     throw new ModelFormatError(`${single}: unsupported model type '${meta.model_type ?? '(none in metadata)'}'`);
   }
   const encoder = files.find((f) => /^encoder.*\.onnx$/.test(f));
   if (encoder) {
     const meta = readMetadata(join(dir, encoder));
-    if (ZipformerTransducerModel.matches(meta)) return ZipformerTransducerModel.load(dir, files, settings);
+    if (ZipformerTransducerModel.matches(meta)) return ZipformerTransducerModel.load(dir, files, settings) as Promise<StreamingModel>;
     throw new ModelFormatError(`${join(dir, encoder)}: unsupported model type '${meta.model_type ?? '(none in metadata)'}'`);
   }
   throw new ModelFormatError(`${dir}: no model.onnx (T-one CTC) or encoder/decoder/joiner .onnx (transducer) found`);

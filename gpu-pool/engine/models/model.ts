@@ -1,3 +1,5 @@
+import type { TokenTable } from './tokens.ts';
+
 /**
  * What the scheduler needs from a model type. One implementation per format
  * (tone-ctc.ts, zipformer-transducer.ts); adding a format touches one file plus detect.ts.
@@ -38,10 +40,13 @@ export interface FrontEnd {
 
 export interface StreamingModel<S = unknown> {
   readonly description: ModelDescription;
+  readonly tokens: TokenTable;
   createFrontEnd(): FrontEnd;
   createState(decoding: DecodingMethod): S;
   /** Run one chunk of each stream in one batched encoder call, then search. */
   runBatch(states: S[], chunks: Float32Array[]): Promise<ChunkResult[]>;
+  /** Tokens a search still holds back (beam search) once the stream's audio is complete. */
+  finalize?(state: S): DecodedToken[];
   release(): Promise<void>;
 }
 

@@ -2,7 +2,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SileroVad } from '../endpointing/silero-vad.ts';
 import { loadModel } from '../models/load-model.ts';
 import type { StreamingModel } from '../models/model.ts';
-import { ToneCtcModel } from '../models/tone-ctc.ts';
 import type { AsrChunkMessage, FromWorker, ToWorker, WorkerSettings } from './messages.ts';
 import { StreamPipeline } from './stream-pipeline.ts';
 
@@ -34,7 +33,7 @@ async function init(): Promise<void> {
     post({ type: 'load_failed', message: (err as Error).message });
     return;
   }
-  const tokens = model instanceof ToneCtcModel ? model.tokens : (model as unknown as { tokens: { symbols: string[]; blankId: number } }).tokens;
+  const tokens = model.tokens;
   post({ type: 'ready', model: model.description, symbols: tokens.symbols, blankId: tokens.blankId, vadWindowMs: vad ? vad.windowMs : null });
   port.on('message', onMessage);
 }
@@ -109,6 +108,8 @@ async function cycle(): Promise<void> {
     }
     for (const s of streams.values()) {
       if (s.pendingFlushes.length > 0 && !s.hasAsrWork) {
+        const rest = model.finalize?.(s.modelState) ?? [];
+        if (rest.length > 0) post({ type: 'result', id: s.id, asr: [{ tokens: rest, frames: 0, blankProbs: new Float32Array(0) }], vad: [] });
         for (const reqId of s.pendingFlushes) post({ type: 'flushed', id: s.id, reqId });
         s.pendingFlushes = [];
       }

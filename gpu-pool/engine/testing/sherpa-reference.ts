@@ -18,7 +18,7 @@ export interface SherpaResult {
 
 export type SherpaModelConfig =
   | { kind: 't_one_ctc'; dir: string; frameSeconds: number; framesPerChunk: number }
-  | { kind: 'transducer'; encoder: string; decoder: string; joiner: string; tokens: string; frameSeconds: number };
+  | { kind: 'transducer'; encoder: string; decoder: string; joiner: string; tokens: string; frameSeconds: number; framesPerChunk: number };
 
 export function createSherpaRecognizer(model: SherpaModelConfig, decodingMethod = 'greedy_search', numThreads = 1): any {
   const modelConfig =
@@ -51,6 +51,6 @@ export function sherpaDecode(recognizer: any, model: SherpaModelConfig, samples:
     text: r.text,
     tokens: r.tokens,
     frames,
-    decodedFrames: model.kind === 't_one_ctc' ? calls * model.framesPerChunk : -1,
+    decodedFrames: calls * model.framesPerChunk,
   };
 }
