@@ -32,6 +32,12 @@ export class EngineStream implements AsrStream {
   private lastEmitted = '';
   private flushSeq = 0;
   private readonly flushWaiters = new Map<number, () => void>();
+  private decodedFrames = 0;
+  /**
+   * Diagnostics hook (not part of AsrStream): called after each worker result with the
+   * audio time decoded so far. Benchmarks use it to measure chunk latency.
+   */
+  onDecoded?: (decodedMs: number) => void;
 
   constructor(
     private readonly host: StreamHost,
@@ -106,7 +112,9 @@ export class EngineStream implements AsrStream {
         this.turn.onToken((tok.frame + 1) * this.host.frameMs, this.host.frameMs);
       }
       this.turn.onAsrFrames(chunk.blankProbs);
+      this.decodedFrames += chunk.frames;
     }
+    if (asr.length > 0) this.onDecoded?.(this.decodedFrames * this.host.frameMs);
     this.emitWordsIfChanged();
     const snapshot = this.words.snapshot();
     const last = snapshot[snapshot.length - 1];

@@ -1,0 +1,229 @@
+/**
+ * npm run bench:engine — Earshot's engine vs sherpa-onnx-node on the same model, audio and
+ * cores. Options (env): BENCH_MODEL (folder, default models/earshot-en, else the random
+ * fixture), BENCH_SECONDS (real-time run length, default 12), BENCH_THREADS (default: CPU
+ * count), BENCH_STREAMS (comma list of loads to try in real time), BENCH_MEMORY_MINUTES
+ * (default 30; 0 skips the memory check).
+ *
+ * 1. Throughput: N streams decoded as fast as possible, 100 ms pushes interleaved across
+ *    streams: Earshot (batched worker), sherpa-onnx `decodeStreams` (its batched mode) and
+ *    sherpa-onnx stream by stream. Capacity = seconds of audio decoded per wall second
+ *    = how many real-time streams the machine sustains.
+ * 2. Real time: Earshot with N streams each fed 100 ms every 100 ms; chunk latency = from
+ *    the push completing a model chunk to the result for it; the largest N with p95 ≤ 100 ms.
+ * 3. Memory: one stream fed BENCH_MEMORY_MINUTES of audio faster than real time (RSS
+ *    sampled), then 64 streams opened and closed.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { createEngine, type AsrEngine, type StreamOptions } from '../../gpu-pool/engine/index.ts';
+import type { EngineStream } from '../../gpu-pool/engine/stream/asr-stream.ts';
+import { readAudioFile, testdataFiles, toBytes } from '../../gpu-pool/engine/testing/audio-files.ts';
+import { createSherpaRecognizer, type SherpaModelConfig } from '../../gpu-pool/engine/testing/sherpa-reference.ts';
+
+process.env.LOG_LEVEL ??= 'warn';
+const cores = availableParallelism();
+const threads = Number(process.env.BENCH_THREADS ?? cores);
+const projectModel = resolve('models/earshot-en');
+const modelDir = process.env.BENCH_MODEL ?? (existsSync(`${projectModel}/model.onnx`) ? projectModel : resolve('gpu-pool/engine/testdata/tone-ctc-random'));
+const rtSeconds = Number(process.env.BENCH_SECONDS ?? 12);
+const memoryMinutes = Number(process.env.BENCH_MEMORY_MINUTES ?? 30);
+const PUSH_MS = 100;
+
+const streamOptions: StreamOptions = {
+  sampleRate: 16000,
+  encoding: 'pcm_s16le',
+  minTurnSilenceMs: 400,
+  maxTurnSilenceMs: 1280,
+  vadThreshold: 0.4,
+  endOfTurnConfidenceThreshold: 0.4,
+};
+
+function pct(xs: number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+async function loadAudio(): Promise<Int16Array> {
+  const parts: Int16Array[] = [];
+  for (const f of testdataFiles()) {
+    const a = await readAudioFile(f.path);
+    if (a.sampleRate === 16000) parts.push(a.samples);
+  }
+  const total = parts.reduce((a, p) => a + p.length, 0);
+  const out = new Int16Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Stream k starts at a different offset so batches mix different audio. */
+function slice(audio: Int16Array, k: number, samples: number): Int16Array {
+  const start = (k * 37_000) % (audio.length - samples);
+  return audio.subarray(start, start + samples);
+}
+
+async function earshotThroughput(engine: AsrEngine, audio: Int16Array, n: number, seconds: number): Promise<number> {
+  const samples = seconds * 16000;
+  const streams = Array.from({ length: n }, () => engine.createStream(streamOptions));
+  const t0 = performance.now();
+  const per = (16000 * PUSH_MS) / 1000;
+  for (let p = 0; p < samples; p += per) {
+    streams.forEach((s, k) => s.push(toBytes(slice(audio, k, samples).subarray(p, p + per))));
+    if ((p / per) % 10 === 9) await new Promise((r) => setImmediate(r));
+  }
+  await Promise.all(streams.map((s) => s.flush()));
+  const wall = (performance.now() - t0) / 1000;
+  streams.forEach((s) => s.close());
+  return (n * seconds) / wall;
+}
+
+function sherpaThroughput(model: SherpaModelConfig, audio: Int16Array, n: number, seconds: number, batched: boolean): number {
+  const recognizer = createSherpaRecognizer(model, 'greedy_search', threads);
+  const samples = seconds * 16000;
+  const streams = Array.from({ length: n }, () => recognizer.createStream());
+  const per = (16000 * PUSH_MS) / 1000;
+  const floats = Array.from({ length: n }, (_, k) => Float32Array.from(slice(audio, k, samples), (v) => v / 32768));
+  const t0 = performance.now();
+  for (let p = 0; p < samples; p += per) {
+    streams.forEach((s, k) => s.acceptWaveform({ samples: floats[k].subarray(p, p + per), sampleRate: 16000 }));
+    const ready = streams.filter((s) => recognizer.isReady(s));
+    if (ready.length === 0) continue;
+    if (batched) recognizer.decodeStreams(ready);
+    else for (const s of ready) recognizer.decode(s);
+  }
+  const wall = (performance.now() - t0) / 1000;
+  return (n * seconds) / wall;
+}
+
+async function earshotRealTime(engine: AsrEngine, audio: Int16Array, n: number, seconds: number) {
+  const samples = seconds * 16000;
+  const per = (16000 * PUSH_MS) / 1000;
+  const latencies: number[] = [];
+  const chunkMs = engine.model.chunkMs;
+  const streams = Array.from({ length: n }, () => engine.createStream(streamOptions) as EngineStream);
+  const pushedAt = streams.map(() => new Map<number, number>()); // chunk end (ms) → wall time its last sample was pushed
+  streams.forEach((s, k) => {
+    let seen = 0;
+    s.onDecoded = (decodedMs) => {
+      const now = performance.now();
+      for (let end = seen + chunkMs; end <= decodedMs; end += chunkMs) {
+        const t = pushedAt[k].get(end);
+        if (t !== undefined) latencies.push(now - t);
+        pushedAt[k].delete(end);
+      }
+      seen = Math.max(seen, Math.floor(decodedMs / chunkMs) * chunkMs);
+    };
+  });
+  const t0 = performance.now();
+  let lateTicks = 0;
+  for (let i = 0; i * per < samples; i++) {
+    const due = t0 + i * PUSH_MS;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    else lateTicks++;
+    const p = i * per;
+    const audioEndMs = ((p + per) / 16000) * 1000;
+    streams.forEach((s, k) => {
+      // Stagger streams across the 100 ms tick, as independent clients would be.
+      const chunkEnd = Math.floor(audioEndMs / chunkMs) * chunkMs;
+      if (chunkEnd > audioEndMs - PUSH_MS) pushedAt[k].set(chunkEnd, performance.now());
+      s.push(toBytes(slice(audio, k, samples).subarray(p, p + per)));
+    });
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  streams.forEach((s) => s.close());
+  const stats = (engine as unknown as { stats: { batches: number; batchedChunks: number } }).stats;
+  return { p50: pct(latencies, 50), p95: pct(latencies, 95), samples: latencies.length, lateTicks, meanBatch: stats.batches ? stats.batchedChunks / stats.batches : 0 };
+}
+
+async function memoryCheck(engine: AsrEngine, audio: Int16Array, minutes: number) {
+  const rss = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+  const s = engine.createStream({ ...streamOptions, maxTurnSilenceMs: 1280 });
+  let turns = 0;
+  s.on((e) => {
+    if (e.kind === 'end_of_turn') turns++;
+  });
+  const bytes = toBytes(audio);
+  const totalBytes = minutes * 60 * 16000 * 2;
+  const marks: string[] = [`start ${rss()} MiB`];
+  const t0 = performance.now();
+  let sent = 0;
+  let nextMark = 5 * 60 * 32000;
+  while (sent < totalBytes) {
+    const piece = 32000; // 1 s
+    const off = sent % (bytes.length - piece - (bytes.length % 2));
+    s.push(bytes.subarray(off - (off % 2), off - (off % 2) + piece));
+    sent += piece;
+    if (sent % (piece * 20) === 0) await s.flush(); // keep the backlog bounded: faster than real time, not unbounded
+    if (sent >= nextMark) {
+      marks.push(`${Math.round(sent / 32000 / 60)} min ${rss()} MiB`);
+      nextMark += 5 * 60 * 32000;
+    }
+  }
+  await s.flush();
+  s.close();
+  const wall = (performance.now() - t0) / 1000;
+  const before = rss();
+  const many = Array.from({ length: 64 }, () => engine.createStream(streamOptions));
+  many.forEach((m) => m.push(bytes.subarray(0, 32000)));
+  await Promise.all(many.map((m) => m.flush()));
+  const open = rss();
+  const active = engine.activeStreams;
+  many.forEach((m) => m.close());
+  await new Promise((r) => setTimeout(r, 500));
+  global.gc?.();
+  return { marks, wall, turns, before, open, active, after: rss(), activeAfter: engine.activeStreams };
+}
+
+async function main() {
+  console.log(`# bench:engine — model ${modelDir}, ${cores} CPU cores, ${threads} intra-op threads, node ${process.version}`);
+  const audio = await loadAudio();
+  const engine = await createEngine({ modelDir, workers: 1, threadsPerWorker: threads, batchWindowMs: 8, maxBatchSize: 64 });
+  console.log(`model: ${JSON.stringify(engine.model)}`);
+  const sherpaModel: SherpaModelConfig = { kind: 't_one_ctc', dir: modelDir, frameSeconds: 0.03, framesPerChunk: 10 };
+  if (engine.model.type !== 't_one_ctc') throw new Error('bench:engine compares T-one-format models');
+
+  console.log('\n## Throughput (audio seconds decoded per wall second = real-time streams sustained)');
+  const n = 16;
+  const secs = 10;
+  await earshotThroughput(engine, audio, 2, 2); // warm-up
+  const ours = await earshotThroughput(engine, audio, n, secs);
+  const sherpaBatched = sherpaThroughput(sherpaModel, audio, n, secs, true);
+  const sherpaSerial = sherpaThroughput(sherpaModel, audio, n, secs, false);
+  console.log(`Earshot (batched worker):           ${ours.toFixed(1)} streams  (RTF ${(1 / ours).toFixed(4)} per stream, ${(ours / cores).toFixed(1)} streams/core)`);
+  console.log(`sherpa-onnx-node decodeStreams:     ${sherpaBatched.toFixed(1)} streams  (RTF ${(1 / sherpaBatched).toFixed(4)})`);
+  console.log(`sherpa-onnx-node stream by stream:  ${sherpaSerial.toFixed(1)} streams  (RTF ${(1 / sherpaSerial).toFixed(4)})`);
+  console.log(`ratios: Earshot / sherpa batched = ${(ours / sherpaBatched).toFixed(2)}×, Earshot / sherpa stream-by-stream = ${(ours / sherpaSerial).toFixed(2)}×`);
+
+  console.log(`\n## Real time (${rtSeconds} s per load, ${PUSH_MS} ms pushes, chunk ${engine.model.chunkMs} ms)`);
+  const loads = (process.env.BENCH_STREAMS ?? `8,16,32,${Math.floor(ours * 0.5)},${Math.floor(ours * 0.7)},${Math.floor(ours * 0.85)}`)
+    .split(',')
+    .map(Number)
+    .filter((x, i, a) => x > 0 && a.indexOf(x) === i)
+    .sort((a, b) => a - b);
+  let best = 0;
+  for (const load of loads) {
+    const r = await earshotRealTime(engine, audio, load, rtSeconds);
+    const ok = r.p95 <= 100 && r.lateTicks < 3;
+    if (ok) best = load;
+    console.log(`N=${load}: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (${r.samples} chunks), mean batch ${r.meanBatch.toFixed(1)}, late ticks ${r.lateTicks} → ${ok ? 'real time' : 'NOT real time'}`);
+    if (!ok) break;
+  }
+  console.log(`largest load with p95 ≤ 100 ms: ${best} streams = ${(best / cores).toFixed(1)} streams/core`);
+
+  if (memoryMinutes > 0) {
+    console.log(`\n## Memory: one stream, ${memoryMinutes} min of audio faster than real time`);
+    const m = await memoryCheck(engine, audio, memoryMinutes);
+    console.log(`RSS: ${m.marks.join(', ')} (${m.wall.toFixed(0)} s wall, ${m.turns} turns)`);
+    console.log(`64 streams open: ${m.before} → ${m.open} MiB (activeStreams ${m.active}); after close: ${m.after} MiB (activeStreams ${m.activeAfter})`);
+  }
+  await engine.close();
+}
+
+await main();
