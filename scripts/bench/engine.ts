@@ -1,8 +1,8 @@
 /**
  * npm run bench:engine — Earshot's engine vs sherpa-onnx-node on the same model, audio and
  * cores. Options (env): BENCH_MODEL (folder, default models/earshot-en, else the random
- * fixture), BENCH_SECONDS (real-time run length, default 12), BENCH_THREADS (default: CPU
- * count), BENCH_STREAMS (comma list of loads to try in real time), BENCH_MEMORY_MINUTES
+ * fixture), BENCH_SECONDS (real-time run length, default 12), BENCH_WORKERS (Earshot
+ * inference workers, 1 intra-op thread each; default: CPU count), BENCH_STREAMS (comma list of loads to try in real time), BENCH_MEMORY_MINUTES
  * (default 30; 0 skips the memory check).
  *
  * 1. Throughput: N streams decoded as fast as possible, 100 ms pushes interleaved across
@@ -24,12 +24,13 @@ import { createSherpaRecognizer, type SherpaModelConfig } from '../../gpu-pool/e
 
 process.env.LOG_LEVEL ??= 'warn';
 const cores = availableParallelism();
-const threads = Number(process.env.BENCH_THREADS ?? cores);
+const workers = Number(process.env.BENCH_WORKERS ?? cores);
 const projectModel = resolve('models/earshot-en');
 const modelDir = process.env.BENCH_MODEL ?? (existsSync(`${projectModel}/model.onnx`) ? projectModel : resolve('gpu-pool/engine/testdata/tone-ctc-random'));
 const rtSeconds = Number(process.env.BENCH_SECONDS ?? 12);
 const memoryMinutes = Number(process.env.BENCH_MEMORY_MINUTES ?? 30);
 const PUSH_MS = 100;
+const LOOKAHEAD_MS = 1; // resampler filter half-width (6 zeros at 0.99 × 4 kHz ≈ 0.76 ms)
 
 const streamOptions: StreamOptions = {
   sampleRate: 16000,
@@ -83,7 +84,7 @@ async function earshotThroughput(engine: AsrEngine, audio: Int16Array, n: number
   return (n * seconds) / wall;
 }
 
-function sherpaThroughput(model: SherpaModelConfig, audio: Int16Array, n: number, seconds: number, batched: boolean): number {
+function sherpaThroughput(model: SherpaModelConfig, audio: Int16Array, n: number, seconds: number, batched: boolean, threads: number): number {
   const recognizer = createSherpaRecognizer(model, 'greedy_search', threads);
   const samples = seconds * 16000;
   const streams = Array.from({ length: n }, () => recognizer.createStream());
@@ -130,16 +131,16 @@ async function earshotRealTime(engine: AsrEngine, audio: Int16Array, n: number, 
     const p = i * per;
     const audioEndMs = ((p + per) / 16000) * 1000;
     streams.forEach((s, k) => {
-      // Stagger streams across the 100 ms tick, as independent clients would be.
-      const chunkEnd = Math.floor(audioEndMs / chunkMs) * chunkMs;
-      if (chunkEnd > audioEndMs - PUSH_MS) pushedAt[k].set(chunkEnd, performance.now());
+      // The chunk ending at chunkEnd becomes decodable with the push that also carries the
+      // resampler's look-ahead (< 1 ms past the chunk end): latency counts from that push.
+      const chunkEnd = Math.floor((audioEndMs - LOOKAHEAD_MS) / chunkMs) * chunkMs;
+      if (chunkEnd > 0 && chunkEnd + LOOKAHEAD_MS > audioEndMs - PUSH_MS) pushedAt[k].set(chunkEnd, performance.now());
       s.push(toBytes(slice(audio, k, samples).subarray(p, p + per)));
     });
   }
   await new Promise((r) => setTimeout(r, 1500));
   streams.forEach((s) => s.close());
-  const stats = (engine as unknown as { stats: { batches: number; batchedChunks: number } }).stats;
-  return { p50: pct(latencies, 50), p95: pct(latencies, 95), samples: latencies.length, lateTicks, meanBatch: stats.batches ? stats.batchedChunks / stats.batches : 0 };
+  return { p50: pct(latencies, 50), p95: pct(latencies, 95), samples: latencies.length, lateTicks };
 }
 
 async function memoryCheck(engine: AsrEngine, audio: Int16Array, minutes: number) {
@@ -182,27 +183,38 @@ async function memoryCheck(engine: AsrEngine, audio: Int16Array, minutes: number
 }
 
 async function main() {
-  console.log(`# bench:engine — model ${modelDir}, ${cores} CPU cores, ${threads} intra-op threads, node ${process.version}`);
+  console.log(`# bench:engine — model ${modelDir}, ${cores} CPU cores, node ${process.version}`);
   const audio = await loadAudio();
-  const engine = await createEngine({ modelDir, workers: 1, threadsPerWorker: threads, batchWindowMs: 8, maxBatchSize: 64 });
-  console.log(`model: ${JSON.stringify(engine.model)}`);
+  const engine = await createEngine({ modelDir, workers, threadsPerWorker: 1, batchWindowMs: 8, maxBatchSize: 64 });
+  const asrOnly = await createEngine({ modelDir, workers, threadsPerWorker: 1, batchWindowMs: 8, maxBatchSize: 64, vad: false });
+  console.log(`model: ${JSON.stringify(engine.model)}; Earshot: ${workers} workers × 1 intra-op thread`);
   const sherpaModel: SherpaModelConfig = { kind: 't_one_ctc', dir: modelDir, frameSeconds: 0.03, framesPerChunk: 10 };
   if (engine.model.type !== 't_one_ctc') throw new Error('bench:engine compares T-one-format models');
 
   console.log('\n## Throughput (audio seconds decoded per wall second = real-time streams sustained)');
-  const n = 16;
+  const n = 32;
   const secs = 10;
-  await earshotThroughput(engine, audio, 2, 2); // warm-up
+  await earshotThroughput(engine, audio, 4, 2); // warm-up
+  await earshotThroughput(asrOnly, audio, 4, 2);
   const ours = await earshotThroughput(engine, audio, n, secs);
-  const sherpaBatched = sherpaThroughput(sherpaModel, audio, n, secs, true);
-  const sherpaSerial = sherpaThroughput(sherpaModel, audio, n, secs, false);
-  console.log(`Earshot (batched worker):           ${ours.toFixed(1)} streams  (RTF ${(1 / ours).toFixed(4)} per stream, ${(ours / cores).toFixed(1)} streams/core)`);
-  console.log(`sherpa-onnx-node decodeStreams:     ${sherpaBatched.toFixed(1)} streams  (RTF ${(1 / sherpaBatched).toFixed(4)})`);
-  console.log(`sherpa-onnx-node stream by stream:  ${sherpaSerial.toFixed(1)} streams  (RTF ${(1 / sherpaSerial).toFixed(4)})`);
-  console.log(`ratios: Earshot / sherpa batched = ${(ours / sherpaBatched).toFixed(2)}×, Earshot / sherpa stream-by-stream = ${(ours / sherpaSerial).toFixed(2)}×`);
+  const oursAsr = await earshotThroughput(asrOnly, audio, n, secs);
+  const sherpa: Record<string, number> = {};
+  for (const threads of [1, 2]) {
+    sherpa[`batched-${threads}`] = sherpaThroughput(sherpaModel, audio, n, secs, true, threads);
+    sherpa[`serial-${threads}`] = sherpaThroughput(sherpaModel, audio, n, secs, false, threads);
+  }
+  const sherpaBatched = Math.max(sherpa['batched-1'], sherpa['batched-2']);
+  const sherpaSerial = Math.max(sherpa['serial-1'], sherpa['serial-2']);
+  const line = (name: string, x: number) => console.log(`${name.padEnd(52)} ${x.toFixed(1).padStart(7)} streams  (RTF ${(1 / x).toFixed(4)}, ${(x / cores).toFixed(1)} streams/core)`);
+  line('Earshot, full pipeline (ASR + Silero VAD + turns)', ours);
+  line('Earshot, ASR only (vad: false)', oursAsr);
+  for (const [k, v] of Object.entries(sherpa)) line(`sherpa-onnx-node ${k.startsWith('batched') ? 'decodeStreams (batched)' : 'stream by stream'}, ${k.split('-')[1]} thread(s)`, v);
+  console.log(`ratios (vs sherpa's best thread count): ASR only / sherpa batched = ${(oursAsr / sherpaBatched).toFixed(2)}×, ASR only / sherpa stream-by-stream = ${(oursAsr / sherpaSerial).toFixed(2)}×`);
+  console.log(`                                        full / sherpa batched = ${(ours / sherpaBatched).toFixed(2)}×, full / sherpa stream-by-stream = ${(ours / sherpaSerial).toFixed(2)}×`);
+  await asrOnly.close();
 
-  console.log(`\n## Real time (${rtSeconds} s per load, ${PUSH_MS} ms pushes, chunk ${engine.model.chunkMs} ms)`);
-  const loads = (process.env.BENCH_STREAMS ?? `8,16,32,${Math.floor(ours * 0.5)},${Math.floor(ours * 0.7)},${Math.floor(ours * 0.85)}`)
+  console.log(`\n## Real time, full pipeline (${rtSeconds} s per load, ${PUSH_MS} ms pushes, chunk ${engine.model.chunkMs} ms)`);
+  const loads = (process.env.BENCH_STREAMS ?? `16,32,${Math.floor(ours * 0.5)},${Math.floor(ours * 0.7)},${Math.floor(ours * 0.85)}`)
     .split(',')
     .map(Number)
     .filter((x, i, a) => x > 0 && a.indexOf(x) === i)
@@ -212,7 +224,7 @@ async function main() {
     const r = await earshotRealTime(engine, audio, load, rtSeconds);
     const ok = r.p95 <= 100 && r.lateTicks < 3;
     if (ok) best = load;
-    console.log(`N=${load}: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (${r.samples} chunks), mean batch ${r.meanBatch.toFixed(1)}, late ticks ${r.lateTicks} → ${ok ? 'real time' : 'NOT real time'}`);
+    console.log(`N=${load}: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (${r.samples} chunks), late ticks ${r.lateTicks} → ${ok ? 'real time' : 'NOT real time'}`);
     if (!ok) break;
   }
   console.log(`largest load with p95 ≤ 100 ms: ${best} streams = ${(best / cores).toFixed(1)} streams/core`);
@@ -220,7 +232,7 @@ async function main() {
   if (memoryMinutes > 0) {
     console.log(`\n## Memory: one stream, ${memoryMinutes} min of audio faster than real time`);
     const m = await memoryCheck(engine, audio, memoryMinutes);
-    console.log(`RSS: ${m.marks.join(', ')} (${m.wall.toFixed(0)} s wall, ${m.turns} turns)`);
+    console.log(`RSS: ${m.marks.join(', ')} (${m.wall.toFixed(1)} s wall, ${m.turns} turns)`);
     console.log(`64 streams open: ${m.before} → ${m.open} MiB (activeStreams ${m.active}); after close: ${m.after} MiB (activeStreams ${m.activeAfter})`);
   }
   await engine.close();

@@ -11,7 +11,9 @@ export async function openSession(path: string, settings: SessionSettings): Prom
     executionProviders: settings.provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
     intraOpNumThreads: settings.intraOpThreads,
     interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
+    // 'extended' measured ~20% faster than 'all' on the T-one CTC model (the NCHWc layout
+    // transforms 'all' adds do not pay off at streaming batch sizes).
+    graphOptimizationLevel: 'extended',
     executionMode: 'sequential',
   });
 }

@@ -99,12 +99,14 @@ async function cycle(): Promise<void> {
       const asrReady = [...streams.values()].filter((s) => s.hasAsrWork).sort((a, b) => a.waitingSince - b.waitingSince);
       const vadReady = [...streams.values()].filter((s) => s.hasVadWork);
       if (asrReady.length === 0 && vadReady.length === 0) break;
-      for (let i = 0; i < asrReady.length; i += settings.maxBatchSize) await runAsr(asrReady.slice(i, i + settings.maxBatchSize), asrOut);
+      // VAD first (cheap, and the turn logic wants speech evidence up to the decoded audio),
+      // then each ASR batch is posted as soon as it is decoded.
       await runVad(vadOut);
-      for (const s of new Set([...asrOut.keys(), ...vadOut.keys()])) {
-        const asr = asrOut.get(s) ?? [];
-        post({ type: 'result', id: s, asr, vad: vadOut.get(s) ?? [] }, asr.map((a) => a.blankProbs.buffer as ArrayBuffer));
+      for (let i = 0; i < asrReady.length; i += settings.maxBatchSize) {
+        await runAsr(asrReady.slice(i, i + settings.maxBatchSize), asrOut);
+        flushOut(asrOut, vadOut);
       }
+      flushOut(asrOut, vadOut);
     }
     for (const s of streams.values()) {
       if (s.pendingFlushes.length > 0 && !s.hasAsrWork) {
@@ -118,6 +120,15 @@ async function cycle(): Promise<void> {
     running = false;
   }
   if ([...streams.values()].some((s) => s.hasAsrWork || s.hasVadWork)) schedule(true);
+}
+
+function flushOut(asrOut: Map<string, AsrChunkMessage[]>, vadOut: Map<string, number[]>): void {
+  for (const s of new Set([...asrOut.keys(), ...vadOut.keys()])) {
+    const asr = asrOut.get(s) ?? [];
+    post({ type: 'result', id: s, asr, vad: vadOut.get(s) ?? [] }, asr.map((a) => a.blankProbs.buffer as ArrayBuffer));
+  }
+  asrOut.clear();
+  vadOut.clear();
 }
 
 async function runAsr(batch: StreamPipeline[], out: Map<string, AsrChunkMessage[]>): Promise<void> {
