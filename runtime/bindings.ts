@@ -1,0 +1,62 @@
+/**
+ * What a function gets from the runtime when it is mounted (wrangler-like.config.ts declares, per
+ * function, its routes, the roles that serve it and the bindings it uses). Functions receive
+ * their bindings; they never reach for process.env, Redis or the pool on their own.
+ */
+import type { Hono } from 'hono';
+import type { UpgradeWebSocket } from 'hono/ws';
+import type { WebSocket } from 'ws';
+import type { AsrPool } from '../gpu-pool/client/api.ts';
+import type { LiveSessions } from '../functions/streaming/live-sessions.ts';
+import type { RuntimeConfig, Role } from './config/index.ts';
+import type { Logger } from './logger.ts';
+import type { GatewayMetrics } from './metrics.ts';
+import type { SessionLifecycleHandle } from './sessions/index.ts';
+
+export interface Bindings {
+  config: RuntimeConfig;
+  /** The ASR pool (gRPC to workers): `asrPool` binding. */
+  asrPool: AsrPool;
+  /** Sessions, licence, tokens, usage: over Redis + BullMQ queues when REDIS_URL is set, in memory otherwise. */
+  sessions: SessionLifecycleHandle;
+  live: LiveSessions;
+  upgradeWebSocket: UpgradeWebSocket<WebSocket>;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}
+
+export interface FunctionDeclaration {
+  name: string;
+  /** The paths it serves (checked against what mount() registers at start-up). */
+  routes: readonly string[];
+  roles: readonly Role[];
+  bindings: ReadonlyArray<keyof Bindings>;
+  mount(bindings: Bindings): Hono;
+}
+
+export interface BindingDeclaration {
+  /** Environment variable(s) that configure it. */
+  env: readonly string[];
+  description: string;
+}
+
+export interface WranglerLikeConfig {
+  name: string;
+  main: string;
+  bindings: {
+    redis: BindingDeclaration;
+    queues: BindingDeclaration & { names: Record<string, string> };
+    asrPool: BindingDeclaration;
+    config: BindingDeclaration;
+  };
+  functions: readonly FunctionDeclaration[];
+}
+
+export function defineConfig(config: WranglerLikeConfig): WranglerLikeConfig {
+  return config;
+}
+
+/** The functions a role serves, mounted on one app, in declaration order. */
+export function functionsFor(config: WranglerLikeConfig, role: Role): FunctionDeclaration[] {
+  return config.functions.filter((declaration) => declaration.roles.includes(role));
+}

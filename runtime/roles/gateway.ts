@@ -1,0 +1,88 @@
+/**
+ * The gateway role: the public streaming API. Mounts the functions declared for its role in
+ * wrangler-like.config.ts on one Hono app, serves it on PORT (and TLS_PORT), and drains on stop:
+ * no new sessions (health turns 503), live ones get DRAIN_GRACE_MS to finish, then Error 3005.
+ */
+import { createNodeWebSocket } from '@hono/node-ws';
+import { Hono } from 'hono';
+import manifest from '../../wrangler-like.config.ts';
+import { createGrpcAsrPool } from '../../gpu-pool/client/index.ts';
+import type { AsrPool } from '../../gpu-pool/client/api.ts';
+import { endSessionsOnLicenceFailure, LiveSessions } from '../../functions/streaming/index.ts';
+import { functionsFor, type Bindings } from '../bindings.ts';
+import type { Role, RuntimeConfig } from '../config/index.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import { createGatewayMetrics } from '../metrics.ts';
+import { createSessionLifecycle, type SessionLifecycleHandle } from '../sessions/index.ts';
+import { listenPlain, listenTls, type Listener } from './listeners.ts';
+import type { RoleHandle } from './role.ts';
+
+export interface GatewayHandle extends RoleHandle {
+  readonly port: number;
+  readonly tlsPort?: number;
+  readonly urls: string[];
+  readonly live: LiveSessions;
+  readonly sessions: SessionLifecycleHandle;
+}
+
+export interface GatewayDeps {
+  /** A pool built by the caller (embedded: the in-process worker); otherwise from ASR_ROUTES/ASR_ENDPOINT. */
+  pool?: AsrPool;
+  sessions?: SessionLifecycleHandle;
+  logger?: Logger;
+  /** Which role's functions to mount (embedded mounts the same set under its own name). */
+  role?: Role;
+}
+
+export async function startGateway(config: RuntimeConfig, deps: GatewayDeps = {}): Promise<GatewayHandle> {
+  const logger = deps.logger ?? createLogger('gateway');
+  const ownsPool = !deps.pool;
+  let pool = deps.pool;
+  if (!pool) {
+    if (!config.asrPool) throw new Error('the gateway role needs ASR workers: set ASR_ROUTES (label=host:port;...) or ASR_ENDPOINT (one router)');
+    pool = createGrpcAsrPool({ ...config.asrPool, logger: createLogger('asr-pool') });
+  }
+  const ownsSessions = !deps.sessions;
+  const sessions = deps.sessions ?? (await createSessionLifecycle(config.sessions));
+
+  const app = new Hono();
+  const { injectWebSocket, upgradeWebSocket } = createNodeWebSocket({ app });
+  const live = new LiveSessions();
+  const metrics = createGatewayMetrics({ clusterSessions: () => sessions.activeSessions() });
+  const bindings: Bindings = { config, asrPool: pool, sessions, live, upgradeWebSocket, metrics, logger };
+
+  for (const declaration of functionsFor(manifest, deps.role ?? 'gateway')) {
+    const routes = declaration.mount(bindings);
+    const missing = declaration.routes.filter((path) => !routes.routes.some((route) => route.path === path));
+    if (missing.length > 0) throw new Error(`function '${declaration.name}' does not serve its declared routes: ${missing.join(', ')}`);
+    app.route('/', routes);
+  }
+  const stopLicenceWatch = endSessionsOnLicenceFailure(sessions, live);
+
+  const listeners: Listener[] = [await listenPlain(app, config.host, config.port, injectWebSocket)];
+  if (config.tls) listeners.push(await listenTls(app, config.host, config.tls, injectWebSocket));
+  const urls = listeners.map((listener) => `${listener.url}/v3/ws`);
+  logger.info({ urls, sessions: sessions.mode }, 'gateway listening');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    name: 'gateway',
+    port: listeners[0].port,
+    tlsPort: listeners[1]?.port,
+    urls,
+    live,
+    sessions,
+    stop() {
+      stopping ??= (async () => {
+        logger.info({ liveSessions: live.size, graceMs: config.drainGraceMs }, 'draining');
+        await live.drain(config.drainGraceMs);
+        stopLicenceWatch();
+        await Promise.all(listeners.map((listener) => listener.close()));
+        if (ownsSessions) await sessions.close();
+        if (ownsPool) await pool.close();
+        logger.info('gateway stopped');
+      })();
+      return stopping;
+    },
+  };
+}

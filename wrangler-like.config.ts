@@ -1,0 +1,81 @@
+/**
+ * Earshot's deployment manifest, in the spirit of a wrangler.toml: which functions exist, the
+ * routes they serve, the roles (processes) that serve them, and the bindings they are given.
+ * runtime/roles/gateway.ts mounts every function declared for its role from this file.
+ */
+import { createHealthRoutes, HEALTH_PATHS } from './functions/health/index.ts';
+import { createLicenceRoutes } from './functions/license/index.ts';
+import { createStreamingRoutes, STREAMING_PATHS } from './functions/streaming/index.ts';
+import { createTokenRoute } from './functions/token/index.ts';
+import { defineConfig } from './runtime/bindings.ts';
+
+export default defineConfig({
+  name: 'earshot',
+  main: 'runtime/main.ts',
+  bindings: {
+    redis: {
+      env: ['REDIS_URL', 'EARSHOT_REDIS_PREFIX'],
+      description: 'Shared session registry, temporary tokens and licence view; unset = in-memory (embedded default)',
+    },
+    queues: {
+      env: ['USAGE_QUEUE_NAME'],
+      names: { usage: 'earshot-usage' },
+      description: 'BullMQ queue (on the redis binding) carrying one usage record per ended session to the usage reporter',
+    },
+    asrPool: {
+      env: ['ASR_ROUTES', 'ASR_ENDPOINT', 'AAI_ASR_ENDPOINT', 'ASR_ACCEPT_TIMEOUT_MS', 'ASR_SECURE_CHANNEL'],
+      description: 'gRPC ASR workers by X-Model-Version label; embedded = one in-process worker over loopback gRPC',
+    },
+    config: {
+      env: ['PORT', 'AAI_WSS_PORT', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_PORT', 'SPEECH_MODEL_ROUTES', 'AUDIO_RATE_BURST_SECONDS', 'DRAIN_GRACE_MS'],
+      description: 'runtime/config (zod-validated environment)',
+    },
+  },
+  functions: [
+    {
+      name: 'streaming',
+      routes: STREAMING_PATHS,
+      roles: ['embedded', 'gateway'],
+      bindings: ['asrPool', 'sessions', 'config', 'live', 'upgradeWebSocket', 'metrics', 'logger'],
+      mount: (b) =>
+        createStreamingRoutes({
+          pool: b.asrPool,
+          lifecycle: b.sessions,
+          config: b.config.streaming,
+          logger: b.logger,
+          metrics: b.metrics.streaming,
+          live: b.live,
+          upgradeWebSocket: b.upgradeWebSocket,
+        }),
+    },
+    {
+      name: 'health',
+      routes: HEALTH_PATHS,
+      roles: ['embedded', 'gateway'],
+      bindings: ['live'],
+      mount: (b) => createHealthRoutes(b.live),
+    },
+    {
+      name: 'token',
+      routes: ['/v3/token'],
+      roles: ['embedded', 'gateway'],
+      bindings: ['sessions', 'config'],
+      mount: (b) => createTokenRoute({ tokens: b.sessions.tokens, apiKeys: b.config.sessions.apiKeys, maxSessionSeconds: b.config.sessions.maxSessionSeconds }),
+    },
+    {
+      // The licence proxy's status, also on the main port (issue 5: "in the all-in-one process").
+      name: 'license',
+      routes: ['/v1/status', '/health'],
+      roles: ['embedded', 'gateway'],
+      bindings: ['sessions'],
+      mount: (b) => createLicenceRoutes(b.sessions.licence),
+    },
+    {
+      name: 'metrics',
+      routes: ['/metrics'],
+      roles: ['embedded', 'gateway'],
+      bindings: ['metrics'],
+      mount: (b) => b.metrics.routes(),
+    },
+  ],
+});
