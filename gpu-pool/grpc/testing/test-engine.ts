@@ -16,8 +16,9 @@ const FIXTURE_MODEL_DIR = join(REPO_ROOT, 'gpu-pool/engine/testdata/tone-ctc-ran
 export const TEST_MODEL_DIR =
   process.env.EARSHOT_TEST_MODEL_DIR ?? (existsSync(join(PROJECT_MODEL_DIR, 'tokens.txt')) ? PROJECT_MODEL_DIR : FIXTURE_MODEL_DIR);
 
-/** A short real recording (3 s, 16 kHz) from ../shared/testdata. */
-export const TEST_WAV = '/work/shared/testdata/librivox-pocketsphinx/sense_and_sensibility_01_austen_64kb-0880.wav';
+/** A short real recording (3 s, 16 kHz) from the shared test data beside the checkout (../shared/testdata). */
+export const TEST_WAV =
+  process.env.EARSHOT_TEST_WAV ?? join(REPO_ROOT, '../shared/testdata/librivox-pocketsphinx/sense_and_sensibility_01_austen_64kb-0880.wav');
 
 export function createTestEngine(): Promise<AsrEngine> {
   return createEngine({ modelDir: TEST_MODEL_DIR, workers: 1, threadsPerWorker: 1 });
