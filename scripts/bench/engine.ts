@@ -214,7 +214,7 @@ async function main() {
   await asrOnly.close();
 
   console.log(`\n## Real time, full pipeline (${rtSeconds} s per load, ${PUSH_MS} ms pushes, chunk ${engine.model.chunkMs} ms)`);
-  const loads = (process.env.BENCH_STREAMS ?? `16,32,${Math.floor(ours * 0.5)},${Math.floor(ours * 0.7)},${Math.floor(ours * 0.85)}`)
+  const loads = (process.env.BENCH_STREAMS ?? '16,32,48,64,96,128,160,192,256')
     .split(',')
     .map(Number)
     .filter((x, i, a) => x > 0 && a.indexOf(x) === i)

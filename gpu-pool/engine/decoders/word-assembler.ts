@@ -18,6 +18,8 @@ interface WordInProgress {
 
 export class WordAssembler {
   private words: WordInProgress[] = [];
+  /** Bumped on every visible change: lets the stream skip snapshots when nothing changed. */
+  version = 0;
 
   constructor(
     private readonly symbols: string[],
@@ -34,6 +36,7 @@ export class WordAssembler {
     if (sym === ' ' || sym === '▁' || sym === '|') {
       if (last && !last.closed) {
         last.closed = true;
+        this.version++;
         return true;
       }
       return false;
@@ -54,6 +57,7 @@ export class WordAssembler {
       last.probSum += prob;
       last.count++;
     }
+    this.version++;
     return true;
   }
 
@@ -62,9 +66,19 @@ export class WordAssembler {
     const last = this.words[this.words.length - 1];
     if (last && !last.closed) {
       last.closed = true;
+      this.version++;
       return true;
     }
     return false;
+  }
+
+  /** The last word, without building a snapshot (the turn logic asks after every result). */
+  lastWord(): { text: string; confidence: number; isFinal: boolean } | undefined {
+    for (let i = this.words.length - 1; i >= 0; i--) {
+      const w = this.words[i];
+      if (w.text !== '') return { text: w.text, confidence: w.probSum / w.count, isFinal: w.closed };
+    }
+    return undefined;
   }
 
   get isEmpty(): boolean {

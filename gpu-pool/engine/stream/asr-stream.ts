@@ -29,7 +29,7 @@ export class EngineStream implements AsrStream {
   private closed = false;
   private failed = false;
   private speechStartedThisTurn = false;
-  private lastEmitted = '';
+  private lastEmittedVersion = -1;
   private flushSeq = 0;
   private readonly flushWaiters = new Map<number, () => void>();
   private decodedFrames = 0;
@@ -116,9 +116,7 @@ export class EngineStream implements AsrStream {
     }
     if (asr.length > 0) this.onDecoded?.(this.decodedFrames * this.host.frameMs);
     this.emitWordsIfChanged();
-    const snapshot = this.words.snapshot();
-    const last = snapshot[snapshot.length - 1];
-    const decision = this.turn.decide(last);
+    const decision = this.turn.decide(this.words.lastWord());
     if (decision.end) this.endTurn(decision.reason, decision.confidence);
   }
 
@@ -126,7 +124,7 @@ export class EngineStream implements AsrStream {
     const resolve = this.flushWaiters.get(reqId);
     if (!resolve) return;
     this.flushWaiters.delete(reqId);
-    if (!this.closed) this.endTurn('flush', this.turn.decide(this.words.snapshot().at(-1)).confidence);
+    if (!this.closed) this.endTurn('flush', this.turn.decide(this.words.lastWord()).confidence);
     resolve();
   }
 
@@ -146,16 +144,15 @@ export class EngineStream implements AsrStream {
     }
     // Frames already decoded stay in the past: the next turn's words start after them.
     this.words = new WordAssembler(this.host.symbols, this.host.frameMs);
-    this.lastEmitted = '';
-    this.speechStartedThisTurn = this.turn.speaking && reason === 'forced' ? false : false;
+    this.lastEmittedVersion = -1;
+    this.speechStartedThisTurn = false;
     this.turn.newTurn();
   }
 
   private emitWordsIfChanged(): void {
+    if (this.words.version === this.lastEmittedVersion) return;
+    this.lastEmittedVersion = this.words.version;
     const words: RecognizedWord[] = this.words.snapshot();
-    const key = words.map((w) => `${w.text}|${w.startMs}|${w.endMs}|${w.isFinal}`).join(' ');
-    if (key === this.lastEmitted) return;
-    this.lastEmitted = key;
     if (words.length > 0) this.emit({ kind: 'words', words });
   }
 
