@@ -45,6 +45,7 @@ export function handleRecognizeCall(call: RecognizeCall, context: RecognizeCallC
   let options: StreamOptions | undefined;
   let sessionId = '';
   let audioBytes = 0;
+  let openedAt = Date.now();
   let finishing = false;
   let ended = false;
   let resolveDone!: () => void;
@@ -106,6 +107,7 @@ export function handleRecognizeCall(call: RecognizeCall, context: RecognizeCallC
       return fail(statusForThrown(error));
     }
     options = validated.value;
+    openedAt = Date.now();
     stream.on((event) => {
       if (event.kind === 'error') fail(statusForEngineError(event.code, event.message));
       else send(toWireResponse(event));
@@ -124,7 +126,9 @@ export function handleRecognizeCall(call: RecognizeCall, context: RecognizeCallC
       return fail(statusOf(grpc.status.INTERNAL, `flush failed: ${error instanceof Error ? error.message : error}`));
     }
     if (ended) return;
-    send({ event: 'finished', finished: { audioMs: Math.round(bytesToMs(audioBytes, options)) } });
+    const audioMs = Math.round(bytesToMs(audioBytes, options));
+    send({ event: 'finished', finished: { audioMs } });
+    logger.info({ sessionId, audioMs, wallMs: Date.now() - openedAt, active: admission.active - 1 }, 'session finished');
     release();
     call.end();
   }
