@@ -9,7 +9,8 @@
  * Word emission delay: for every word (turn_order + position), from the moment the frame holding
  * the end of the word's audio was sent to the arrival of the first Turn that contains the word.
  * End-of-turn delay: from the moment the frame holding the end of the turn's last word was sent to
- * the arrival of its end_of_turn Turn (this includes the turn-silence the endpointer waits for).
+ * the arrival of its end_of_turn Turn (this includes the turn-silence the endpointer waits for);
+ * only turns ended by the endpointer count, not the flush after Terminate.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -89,6 +90,7 @@ function runSession(endpoint: string, audio: Uint8Array): Promise<Sample> {
     const sample: Sample = { words: [], endOfTurn: [], beginMs: 0 };
     const sentAt: number[] = []; // wall time each frame was sent, by frame index
     const seen = new Set<string>();
+    let terminateSentAt = Number.POSITIVE_INFINITY;
     const opened = performance.now();
     const socket = new WebSocket(`${endpoint}/v3/ws?sample_rate=${RATE}`, { headers: { Authorization: 'self-hosted' } });
     const frameSentFor = (audioMs: number) => sentAt[Math.min(sentAt.length - 1, Math.floor(Math.max(0, audioMs - 1) / FRAME_MS))];
@@ -109,7 +111,8 @@ function runSession(endpoint: string, audio: Uint8Array): Promise<Sample> {
         });
         const last = message.words.at(-1);
         const sent = last && frameSentFor(last.end);
-        if (message.end_of_turn && sent !== undefined) sample.endOfTurn.push(now - sent);
+        // Only turns the endpointer ended by itself: the flush after Terminate says nothing about it.
+        if (message.end_of_turn && sent !== undefined && now < terminateSentAt) sample.endOfTurn.push(now - sent);
       } else if (message.type === 'Error') {
         reject(new Error(`Error ${message.error_code}: ${message.error}`));
       }
@@ -125,6 +128,7 @@ function runSession(endpoint: string, audio: Uint8Array): Promise<Sample> {
         socket.send(audio.subarray(offset, offset + FRAME_BYTES));
         sentAt[index] = performance.now();
       }
+      terminateSentAt = performance.now();
       socket.send(JSON.stringify({ type: 'Terminate' }));
     }
   });
