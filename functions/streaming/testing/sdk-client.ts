@@ -18,7 +18,6 @@ const transcriber = new StreamingTranscriber({
   speechModel: 'universal-streaming-english',
 });
 transcriber.on('turn', (turn) => print('turn', turn));
-transcriber.on('speechStarted', (event) => print('speechStarted', event));
 transcriber.on('warning', (warning) => print('warning', warning));
 transcriber.on('error', (error) => print('error', { message: error.message }));
 transcriber.on('close', (code, reason) => print('close', { code, reason }));
