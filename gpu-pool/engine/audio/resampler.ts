@@ -19,6 +19,8 @@ export class StreamingResampler {
   /** The last `remainderSize` input samples seen, oldest first. */
   private remainder: Float32Array;
   private remainderFill = 0;
+  private ext = new Float32Array(0);
+  private readonly maxTaps: number;
   private inputOffset = 0; // samples consumed so far (absolute)
   private outputOffset = 0; // samples produced so far (absolute)
 
@@ -51,6 +53,7 @@ export class StreamingResampler {
       this.weights.push(w);
     }
     this.remainderSize = Math.ceil((inRate * numZeros) / cutoffHz);
+    this.maxTaps = Math.max(...this.weights.map((w) => w.length));
     this.remainder = new Float32Array(this.remainderSize);
   }
 
@@ -59,30 +62,30 @@ export class StreamingResampler {
     const totalIn = this.inputOffset + input.length;
     const totalOut = this.numOutputSamples(totalIn, flush);
     const out = new Float32Array(Math.max(0, totalOut - this.outputOffset));
-    const rem = this.remainder;
-    const remLen = this.remainderFill;
-    for (let s = this.outputOffset; s < totalOut; s++) {
-      const unit = Math.floor(s / this.outUnit);
-      const wrapped = s - unit * this.outUnit;
-      const w = this.weights[wrapped];
-      const first = this.firstIndex[wrapped] + unit * this.inUnit - this.inputOffset;
+    // One contiguous view [remainder | input | zero tail]: the inner loop needs no edge cases.
+    // Before the stream start the remainder holds zeros, which is the filter's zero padding.
+    const R = this.remainderSize;
+    const need = R + input.length + this.maxTaps;
+    if (this.ext.length < need) this.ext = new Float32Array(Math.max(need, this.ext.length * 2));
+    const ext = this.ext;
+    ext.set(this.remainder, 0);
+    ext.set(input, R);
+    ext.fill(0, R + input.length, need);
+    const outUnit = this.outUnit;
+    const inUnit = this.inUnit;
+    const firstIndex = this.firstIndex;
+    const weights = this.weights;
+    const base0 = R - this.inputOffset;
+    const fround = Math.fround;
+    for (let s = this.outputOffset, o = 0; s < totalOut; s++, o++) {
+      const unit = Math.floor(s / outUnit);
+      const wrapped = s - unit * outUnit;
+      const w = weights[wrapped];
+      const base = firstIndex[wrapped] + unit * inUnit + base0;
       let acc = 0;
-      if (first >= 0 && first + w.length <= input.length) {
-        // float32 accumulation, as in sherpa-onnx: keeps outputs bit-close to the reference.
-        for (let j = 0; j < w.length; j++) acc = Math.fround(acc + Math.fround(input[first + j] * w[j]));
-      } else {
-        for (let j = 0; j < w.length; j++) {
-          const idx = first + j;
-          if (idx < 0) {
-            // Before this block: read from the carried remainder (zero before the stream start).
-            const r = remLen + idx;
-            if (r >= 0) acc = Math.fround(acc + Math.fround(rem[this.remainderSize - remLen + r] * w[j]));
-          } else if (idx < input.length) {
-            acc = Math.fround(acc + Math.fround(input[idx] * w[j]));
-          } // past the end: zero padding (only reached when flushing)
-        }
-      }
-      out[s - this.outputOffset] = acc;
+      // float32 accumulation, as in sherpa-onnx: keeps outputs bit-close to the reference.
+      for (let j = 0; j < w.length; j++) acc = fround(acc + fround(ext[base + j] * w[j]));
+      out[o] = acc;
     }
     if (flush) {
       this.reset();
