@@ -1,0 +1,133 @@
+/**
+ * The session state machine without a network: a fake pool and lifecycle, a recording socket.
+ * What the conformance tests cannot easily provoke: pool failures, slow worker accept, a client
+ * leaving during admission.
+ */
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { AsrPoolError, type AsrPool, type AsrSession, type AsrSessionEvent } from '../../gpu-pool/client/api.ts';
+import type { SessionEnd, SessionLifecycle } from '../../runtime/sessions/lifecycle.ts';
+import { parseStreamingParams } from './query-params.ts';
+import { StreamingSession, type StreamingConfig } from './session.ts';
+import { speechModelTable } from './speech-models.ts';
+
+const config: StreamingConfig = { speechModels: speechModelTable(), rateBurstMs: 60_000, lenientFinalChunk: true, finishTimeoutMs: 1000 };
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+function fakeLifecycle(admitDelay = 0) {
+  const ended: SessionEnd[] = [];
+  const lifecycle: SessionLifecycle = {
+    authorize: async (c) => (c.authorization || c.token ? { ok: true, maxSessionSeconds: 10800, billingSubject: 'test' } : { ok: false, code: 1008, reason: 'Unauthorized Connection: Missing Authorization header' }),
+    admit: async () => {
+      await new Promise((resolve) => setTimeout(resolve, admitDelay));
+      return { ok: true };
+    },
+    end: async (session) => void ended.push(session),
+    onLicenceFailed: () => () => undefined,
+  };
+  return { lifecycle, ended };
+}
+
+function fakePool(open: () => Promise<void>) {
+  const received: Uint8Array[] = [];
+  let listener: (event: AsrSessionEvent) => void = () => undefined;
+  let cancelled = false;
+  const session: AsrSession = {
+    sendAudio: (audio) => void received.push(audio),
+    forceEndpoint: () => undefined,
+    updateConfiguration: () => undefined,
+    finish: async () => {
+      listener({ kind: 'end_of_turn', words: [{ text: 'hello', startMs: 0, endMs: 300, confidence: 0.9, isFinal: true }], confidence: 0.8, reason: 'flush' });
+      return { audioMs: 100 };
+    },
+    cancel: () => void (cancelled = true),
+    on: (l) => void (listener = l),
+  };
+  const pool: AsrPool = { open: async () => (await open(), session), serves: (label) => label === 'en-default', close: async () => undefined };
+  return { pool, received, emit: (event: AsrSessionEvent) => listener(event), isCancelled: () => cancelled };
+}
+
+function recordingSocket() {
+  const sent: Array<Record<string, unknown>> = [];
+  const closes: Array<{ code: number; reason: string }> = [];
+  return { socket: { send: (text: string) => void sent.push(JSON.parse(text)), close: (code: number, reason: string) => void closes.push({ code, reason }) }, sent, closes };
+}
+
+function session(pool: AsrPool, lifecycle: SessionLifecycle, query = 'sample_rate=16000') {
+  const rec = recordingSocket();
+  const s = new StreamingSession(rec.socket, { params: parseStreamingParams(new URLSearchParams(query)), authorization: 'self-hosted' }, { pool, lifecycle, config, logger: pino({ level: 'silent' }) });
+  return { s, ...rec };
+}
+
+describe('StreamingSession', () => {
+  it('sends Begin before the worker accepts, buffers audio meanwhile, and replays it in order', async () => {
+    let accept!: () => void;
+    const fake = fakePool(() => new Promise<void>((resolve) => (accept = resolve)));
+    const { lifecycle, ended } = fakeLifecycle();
+    const { s, sent, closes } = session(fake.pool, lifecycle);
+    await s.start();
+    expect(sent[0]).toMatchObject({ type: 'Begin' });
+    s.receive(new Uint8Array(3200).fill(1));
+    s.receive(new Uint8Array(3200).fill(2));
+    s.receive('{"type":"Terminate"}');
+    expect(fake.received).toHaveLength(0);
+    accept();
+    await tick();
+    expect(fake.received.map((frame) => frame[0])).toEqual([1, 2]);
+    expect(sent.map((m) => m.type)).toEqual(['Begin', 'Turn', 'Termination']);
+    expect(closes).toEqual([{ code: 1000, reason: '' }]);
+    expect(ended).toEqual([expect.objectContaining({ reason: 'terminated', audioSeconds: 0.2 })]);
+  });
+
+  it('maps pool failures: full → 3009, not deployed → 3005, unreachable → 3005', async () => {
+    for (const [code, expected] of [
+      ['POOL_FULL', 3009],
+      ['MODEL_NOT_DEPLOYED', 3005],
+      ['UNAVAILABLE', 3005],
+    ] as const) {
+      const fake = fakePool(async () => {
+        throw new AsrPoolError(code, 'no');
+      });
+      const { lifecycle, ended } = fakeLifecycle();
+      const { s, sent, closes } = session(fake.pool, lifecycle);
+      await s.start();
+      await tick();
+      expect(sent.at(-1)).toMatchObject({ type: 'Error', error_code: expected });
+      expect(closes).toEqual([{ code: expected, reason: sent.at(-1)!.error }]);
+      expect(ended).toEqual([expect.objectContaining({ reason: `error:${expected}` })]);
+    }
+  });
+
+  it('a worker error mid-session ends it with 3005; a vanished client cancels the worker session and is billed once', async () => {
+    const fake = fakePool(async () => undefined);
+    const { lifecycle, ended } = fakeLifecycle();
+    const first = session(fake.pool, lifecycle);
+    await first.s.start();
+    await tick();
+    fake.emit({ kind: 'error', error: new AsrPoolError('INTERNAL', 'inference failed') });
+    expect(first.sent.at(-1)).toEqual({ type: 'Error', error_code: 3005, error: 'Session Cancelled: An error occurred' });
+
+    const fake2 = fakePool(async () => undefined);
+    const second = session(fake2.pool, lifecycle);
+    await second.s.start();
+    await tick();
+    second.s.socketClosed();
+    second.s.socketClosed();
+    await tick();
+    expect(fake2.isCancelled()).toBe(true);
+    expect(ended.map((e) => e.reason)).toEqual(['error:3005', 'client_gone']);
+  });
+
+  it('a client that leaves during admission is still released (billed) exactly once, and gets no Begin', async () => {
+    const fake = fakePool(async () => undefined);
+    const { lifecycle, ended } = fakeLifecycle(20);
+    const { s, sent } = session(fake.pool, lifecycle);
+    const starting = s.start();
+    await tick();
+    s.socketClosed();
+    await starting;
+    await tick();
+    expect(sent).toEqual([]);
+    expect(ended).toEqual([expect.objectContaining({ reason: 'client_gone' })]);
+  });
+});
