@@ -111,6 +111,18 @@ describe('v3 streaming conformance', () => {
     expect(client.ofType('Begin')).toHaveLength(0);
   });
 
+  it('a temporary token from GET /v3/token works once, in the query, and caps expires_at', async () => {
+    const response = await fetch(`http://127.0.0.1:${server.port}/v3/token?expires_in_seconds=60&max_session_duration_seconds=120`, { headers: { Authorization: 'self-hosted' } });
+    const { token } = (await response.json()) as { token: string };
+    const client = new TestClient(`${server.url}/v3/ws?token=${encodeURIComponent(token)}&sample_rate=16000`, {});
+    const begin = await client.type('Begin');
+    expect(begin.expires_at as number).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 120);
+    client.send({ type: 'Terminate' });
+    expect((await client.closed).code).toBe(1000);
+    const reused = new TestClient(`${server.url}/v3/ws?token=${encodeURIComponent(token)}&sample_rate=16000`, {});
+    await expectError(reused, 1008, /^Unauthorized Connection: /);
+  });
+
   it('invalid parameters and unknown models get 3006; an undeployed model a clear 3005', async () => {
     await expectError(new TestClient(`${server.url}/v3/ws?sample_rate=abc`), 3006, /sample_rate must be an integer/);
     await expectError(open('&encoding=flac'), 3006, /encoding 'flac' is not supported/);
