@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './testing/harness.ts';
+import { startTestServer, TESTDATA, type TestServer } from './testing/harness.ts';
 
-const FILE = '/work/shared/testdata/ljspeech-coqui-tts/LJ001-0001.wav';
+const FILE = `${TESTDATA}/ljspeech-coqui-tts/LJ001-0001.wav`;
 const CLIENT = fileURLToPath(new URL('./testing/sdk-client.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'earshot-tls-'));
 let server: TestServer;

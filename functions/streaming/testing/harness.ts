@@ -2,12 +2,17 @@
  * Conformance-test harness: the real embedded runtime (real engine and model, real gRPC worker on
  * loopback, real gateway) on a free port, and a real `ws` client that collects what the server says.
  */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import WebSocket from 'ws';
 import { createTestEngine } from '../../../gpu-pool/grpc/testing/test-engine.ts';
 import type { AsrEngine } from '../../../gpu-pool/engine/api.ts';
 import { loadConfig } from '../../../runtime/config/index.ts';
 import { startEmbedded, type EmbeddedHandle } from '../../../runtime/roles/embedded.ts';
+
+/** ../shared/testdata beside the checkout (EARSHOT_TESTDATA overrides). */
+export const TESTDATA = process.env.EARSHOT_TESTDATA ?? join(fileURLToPath(new URL('../../../', import.meta.url)), '../shared/testdata');
 
 export interface TestServer {
   url: string;
