@@ -47,7 +47,8 @@ describe('v3 streaming conformance', () => {
   it('Begin well under 1 s, Turns, SpeechStarted, Termination, close 1000 (paths /, /v3/ws, /v3/ws/)', async () => {
     const results = await Promise.all([fullSession('&format_turns=true', '/v3/ws'), fullSession('', '/'), fullSession('&format_turns=False', '/v3/ws/')]);
     for (const { client, begin, beginMs, closed } of results) {
-      expect(beginMs).toBeLessThan(500);
+      // The Node SDK gives up at 1000 ms (TLS + upgrade + Begin); leave room for a loaded CI machine.
+      expect(beginMs).toBeLessThan(800);
       expect(client.messages[0]).toBe(begin);
       expect(begin).toMatchObject({ type: 'Begin', id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
       expect(Number.isInteger(begin.expires_at)).toBe(true);
