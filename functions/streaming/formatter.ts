@@ -1,7 +1,7 @@
 /**
  * The small turn formatter behind format_turns=true. The default model emits lower-case words
  * without punctuation; this gives them sentence shape and nothing more:
- *   - the turn's first word starts with a capital letter;
+ *   - the turn's first word starts with a capital letter, and so does the pronoun "I" (I'm, I'll...);
  *   - on end of turn, the last word gets a period unless it already ends with . ? or !
  * No inverse text normalisation and no inner punctuation. Idempotent, so a model that formats
  * by itself is left as it is. `turn_is_formatted` is true exactly when this ran.
@@ -9,6 +9,7 @@
 import type { WordMessage } from './server-messages.ts';
 
 const TERMINAL_PUNCTUATION = /[.?!]$/;
+const PRONOUN_I = /^i('(m|ll|d|ve))?$/;
 
 function capitalise(text: string): string {
   return text.charAt(0).toLocaleUpperCase('en') + text.slice(1);
@@ -16,7 +17,7 @@ function capitalise(text: string): string {
 
 export function formatWords(words: WordMessage[], endOfTurn: boolean): WordMessage[] {
   return words.map((word, index) => {
-    let text = index === 0 ? capitalise(word.text) : word.text;
+    let text = index === 0 || PRONOUN_I.test(word.text) ? capitalise(word.text) : word.text;
     if (endOfTurn && index === words.length - 1 && !TERMINAL_PUNCTUATION.test(text)) text += '.';
     return text === word.text ? word : { ...word, text };
   });

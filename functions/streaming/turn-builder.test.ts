@@ -38,5 +38,12 @@ describe('TurnBuilder', () => {
     expect(end).toMatchObject({ turn_is_formatted: true, transcript: 'Hi there.', utterance: 'Hi there.' });
     const already = turns.endOfTurn([word('Really?', 0, true)], 0.9)!;
     expect(already.transcript).toBe('Really?');
+    const shouting = turns.endOfTurn([word('WELL', 0, true), word("I'M", 300, true), word('HERE', 600, true)], 0.9)!;
+    expect(shouting.transcript).toBe("Well I'm here.");
+  });
+
+  it('gives upper-case model output the unformatted lower-case convention', () => {
+    const turns = new TurnBuilder(false);
+    expect(turns.endOfTurn([word('HELLO', 0, true), word('McDonald', 300, true)], 0.9)!.transcript).toBe('hello McDonald');
   });
 });

@@ -14,12 +14,21 @@ function clamp01(value: number): number {
   return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
 }
 
+/**
+ * Universal-Streaming's unformatted words are lower case ("hi my name is sonny"); models trained on
+ * LibriSpeech-style text emit upper case. Words without any lower-case letter are lowered, so
+ * clients see the cloud's convention; the formatter then decides the casing of formatted turns.
+ */
+function conventionalCase(text: string): string {
+  return text === text.toLocaleLowerCase('en') ? text : text === text.toLocaleUpperCase('en') ? text.toLocaleLowerCase('en') : text;
+}
+
 function toWordMessage(word: RecognizedWord, isFinal: boolean): WordMessage {
   const start = Math.max(0, Math.round(word.startMs));
   return {
     start,
     end: Math.max(start, Math.round(word.endMs)),
-    text: word.text,
+    text: conventionalCase(word.text),
     confidence: Math.round(clamp01(word.confidence) * 1e6) / 1e6,
     word_is_final: isFinal,
   };
