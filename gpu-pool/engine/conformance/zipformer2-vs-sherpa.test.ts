@@ -138,4 +138,41 @@ describe('zipformer2 transducer vs sherpa-onnx-node', () => {
     }
     expect(agree).toBe(4);
   });
+
+  it('modified beam search through the engine API: same words as in process, all final', async () => {
+    for (const c of clips.slice(0, 2)) {
+      const pipe = new StreamPipeline(c.name, c.audio.sampleRate, model, 'modified_beam_search', null);
+      pipe.accept(toFloat(c.audio.samples));
+      pipe.finish();
+      const tokens: DecodedToken[] = [];
+      while (pipe.frontEnd.readyCount > 0) tokens.push(...(await model.runBatch([pipe.modelState] as never, [pipe.frontEnd.take()!]))[0].tokens);
+      tokens.push(...model.finalize(pipe.modelState as never));
+      const expected = tokens
+        .map((t) => model.tokens.symbols[t.id])
+        .filter((s) => !/^<.*>$/.test(s))
+        .join('')
+        .replace(/▁/g, ' ')
+        .split(/\s+/)
+        .filter(Boolean)
+        .join(' ');
+      const stream = engine.createStream({
+        sampleRate: c.audio.sampleRate,
+        encoding: 'pcm_s16le',
+        decoding: 'modified_beam_search',
+        minTurnSilenceMs: 400,
+        maxTurnSilenceMs: 60000,
+        vadThreshold: 0.5,
+        endOfTurnConfidenceThreshold: 1,
+      });
+      const finals: string[] = [];
+      stream.on((e: StreamEvent) => {
+        if (e.kind === 'end_of_turn') finals.push(...e.words.map((w) => w.text));
+      });
+      const bytes = toBytes(c.audio.samples);
+      for (let p = 0; p < bytes.length; p += 3333) stream.push(bytes.subarray(p, p + 3333));
+      await stream.flush();
+      stream.close();
+      expect(finals.join(' '), c.name).toBe(expected);
+    }
+  });
 });

@@ -99,13 +99,13 @@ async function cycle(): Promise<void> {
       const asrReady = [...streams.values()].filter((s) => s.hasAsrWork).sort((a, b) => a.waitingSince - b.waitingSince);
       const vadReady = [...streams.values()].filter((s) => s.hasVadWork);
       if (asrReady.length === 0 && vadReady.length === 0) break;
-      // VAD first (cheap, and the turn logic wants speech evidence up to the decoded audio),
-      // then each ASR batch is posted as soon as it is decoded.
-      await runVad(vadOut);
+      // ASR first, each batch posted as soon as it is decoded (chunk latency), then the VAD
+      // windows (the turn logic only counts silence over audio both have processed).
       for (let i = 0; i < asrReady.length; i += settings.maxBatchSize) {
         await runAsr(asrReady.slice(i, i + settings.maxBatchSize), asrOut);
         flushOut(asrOut, vadOut);
       }
+      await runVad(vadOut);
       flushOut(asrOut, vadOut);
     }
     for (const s of streams.values()) {
