@@ -118,6 +118,25 @@ describe('engine', () => {
     expect(engine.activeStreams).toBe(0);
   });
 
+  it('a stream far ahead of real time fails with OVERLOADED; the others carry on', async () => {
+    const { EngineStream } = await import('./stream/asr-stream.ts');
+    const saved = EngineStream.maxBacklogMs;
+    EngineStream.maxBacklogMs = 2000;
+    try {
+      const s = engine.createStream(opts);
+      const events: StreamEvent[] = [];
+      s.on((e) => events.push(e));
+      const burst = toBytes(new Int16Array(16000 * 5));
+      s.push(burst);
+      expect(events.at(-1)).toMatchObject({ kind: 'error', code: 'OVERLOADED' });
+      expect(() => s.push(new Uint8Array(2))).not.toThrow(); // already failed: ignored
+      const ok = await transcribe(toBytes(audio.samples.subarray(0, 16000)));
+      expect(ok.events.every((e) => e.kind !== 'error')).toBe(true);
+    } finally {
+      EngineStream.maxBacklogMs = saved;
+    }
+  });
+
   it('model folders that are missing, incomplete, corrupt or of an unsupported type: clear errors, engine unaffected', async () => {
     const root = mkdtempSync(join(tmpdir(), 'earshot-bad-models-'));
     const cases: [string, RegExp][] = [];

@@ -33,6 +33,12 @@ export class EngineStream implements AsrStream {
   private flushSeq = 0;
   private readonly flushWaiters = new Map<number, () => void>();
   private decodedFrames = 0;
+  private pushedSamples = 0;
+  /**
+   * Audio pushed but not yet decoded, beyond which the stream fails with OVERLOADED instead of
+   * queueing without bound (a client far faster than real time, or a saturated worker).
+   */
+  static maxBacklogMs = Number(process.env.EARSHOT_MAX_BACKLOG_MS ?? 60_000);
   /**
    * Diagnostics hook (not part of AsrStream): called after each worker result with the
    * audio time decoded so far. Benchmarks use it to measure chunk latency.
@@ -60,7 +66,14 @@ export class EngineStream implements AsrStream {
     if (!(audio instanceof Uint8Array)) throw new EngineError('INVALID_AUDIO', 'audio must be a Uint8Array');
     if (audio.length === 0) return;
     const samples = this.decoder.decode(audio);
-    if (samples.length > 0) this.host.send(this, { type: 'audio', samples });
+    if (samples.length === 0) return;
+    this.pushedSamples += samples.length;
+    const backlogMs = (this.pushedSamples / this.options.sampleRate) * 1000 - this.decodedFrames * this.host.frameMs;
+    if (backlogMs > EngineStream.maxBacklogMs) {
+      this.onError('OVERLOADED', `more than ${EngineStream.maxBacklogMs} ms of audio waiting to be decoded`);
+      return;
+    }
+    this.host.send(this, { type: 'audio', samples });
   }
 
   updateOptions(options: Partial<TurnDetectionOptions>): void {
