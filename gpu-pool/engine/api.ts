@@ -85,6 +85,8 @@ export interface EngineOptions {
   provider?: 'auto' | 'cpu' | 'cuda';
   /** Silero VAD model; default found through the model search path. */
   vadModelPath?: string;
+  /** Prefer int8-quantised files (model.int8.onnx, *.int8.onnx) when the folder has both. Default false. */
+  preferInt8?: boolean;
   /** false runs without the VAD: speech/silence then come from the decoder's blank frames. Default true. */
   vad?: boolean;
 }

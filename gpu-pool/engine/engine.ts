@@ -40,6 +40,7 @@ export async function createEngine(options: EngineOptions): Promise<AsrEngine> {
     vadModelPath,
     provider: choice.provider,
     intraOpThreads: Math.max(1, Math.floor(options.threadsPerWorker ?? 1)),
+    preferInt8: options.preferInt8 ?? false,
     batchWindowMs: Math.max(0, options.batchWindowMs ?? 8),
     maxBatchSize: Math.max(1, Math.floor(options.maxBatchSize ?? 32)),
   };

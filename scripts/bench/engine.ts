@@ -212,6 +212,20 @@ async function main() {
   console.log(`ratios (vs sherpa's best thread count): ASR only / sherpa batched = ${(oursAsr / sherpaBatched).toFixed(2)}×, ASR only / sherpa stream-by-stream = ${(oursAsr / sherpaSerial).toFixed(2)}×`);
   console.log(`                                        full / sherpa batched = ${(ours / sherpaBatched).toFixed(2)}×, full / sherpa stream-by-stream = ${(ours / sherpaSerial).toFixed(2)}×`);
   await asrOnly.close();
+  if (existsSync(`${modelDir}/model.int8.onnx`)) {
+    // The int8-quantised export of the same model, same audio, both decoders.
+    const int8 = await createEngine({ modelDir, workers, threadsPerWorker: 1, batchWindowMs: 8, maxBatchSize: 64, vad: false, preferInt8: true });
+    await earshotThroughput(int8, audio, 4, 2);
+    const oursInt8 = await earshotThroughput(int8, audio, n, secs);
+    await int8.close();
+    const q: SherpaModelConfig = { ...sherpaModel, file: 'model.int8.onnx' };
+    const sb = sherpaThroughput(q, audio, n, secs, true, 1);
+    const ss = sherpaThroughput(q, audio, n, secs, false, 1);
+    line('int8: Earshot, ASR only', oursInt8);
+    line('int8: sherpa-onnx-node decodeStreams, 1 thread', sb);
+    line('int8: sherpa-onnx-node stream by stream, 1 thread', ss);
+    console.log(`int8 ratios: Earshot / sherpa batched = ${(oursInt8 / sb).toFixed(2)}×, Earshot / sherpa stream-by-stream = ${(oursInt8 / ss).toFixed(2)}×`);
+  }
 
   console.log(`\n## Real time, full pipeline (${rtSeconds} s per load, ${PUSH_MS} ms pushes, chunk ${engine.model.chunkMs} ms)`);
   const loads = (process.env.BENCH_STREAMS ?? '16,32,48,64,96,128,160,192,256')

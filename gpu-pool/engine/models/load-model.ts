@@ -13,10 +13,10 @@ import type { SessionSettings } from './session.ts';
 export async function loadModel(dir: string, settings: SessionSettings): Promise<StreamingModel> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ModelFormatError(`model folder ${dir} does not exist`);
   const files = readdirSync(dir);
-  const single = join(dir, 'model.onnx');
+  const single = join(dir, settings.preferInt8 && existsSync(join(dir, 'model.int8.onnx')) ? 'model.int8.onnx' : 'model.onnx');
   if (existsSync(single)) {
     const meta = readMetadata(single);
-    if (ToneCtcModel.matches(meta)) return ToneCtcModel.load(dir, settings) as Promise<StreamingModel>;
+    if (ToneCtcModel.matches(meta)) return ToneCtcModel.load(dir, settings, single) as Promise<StreamingModel>;
     throw new ModelFormatError(`${single}: unsupported model type '${meta.model_type ?? '(none in metadata)'}'`);
   }
   const encoder = files.find((f) => /^encoder.*\.onnx$/.test(f));

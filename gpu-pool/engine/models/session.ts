@@ -3,6 +3,8 @@ import * as ort from 'onnxruntime-node';
 export interface SessionSettings {
   provider: 'cpu' | 'cuda';
   intraOpThreads: number;
+  /** Pick *.int8.onnx over the full-precision file when both exist. */
+  preferInt8?: boolean;
 }
 
 /** One place that turns Earshot's settings into onnxruntime session options. */

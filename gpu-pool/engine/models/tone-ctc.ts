@@ -31,8 +31,7 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
     return metadata.model_type === 't_one_ctc' || ('frame_length_ms' in metadata && 'state_dim' in metadata);
   }
 
-  static async load(dir: string, settings: SessionSettings): Promise<ToneCtcModel> {
-    const modelPath = join(dir, 'model.onnx');
+  static async load(dir: string, settings: SessionSettings, modelPath = join(dir, 'model.onnx')): Promise<ToneCtcModel> {
     const meta = readOnnxMetadata(modelPath);
     const frameLengthMs = intMeta(meta, 'frame_length_ms');
     const stateDim = intMeta(meta, 'state_dim');

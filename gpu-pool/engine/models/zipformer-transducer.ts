@@ -57,7 +57,7 @@ export class ZipformerTransducerModel implements StreamingModel<ZipState>, Trans
     const pick = (role: string) => {
       const cands = files.filter((f) => f.startsWith(role) && f.endsWith('.onnx'));
       // Prefer full precision unless only a quantised export is present.
-      const chosen = cands.find((f) => !f.includes('int8')) ?? cands[0];
+      const chosen = (settings.preferInt8 ? cands.find((f) => f.includes('int8')) : undefined) ?? cands.find((f) => !f.includes('int8')) ?? cands[0];
       if (!chosen) throw new ModelFormatError(`${dir}: ${role}*.onnx is missing`);
       return join(dir, chosen);
     };

@@ -25,7 +25,7 @@ function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
 }
 
 async function init(): Promise<void> {
-  const session = { provider: settings.provider, intraOpThreads: settings.intraOpThreads };
+  const session = { provider: settings.provider, intraOpThreads: settings.intraOpThreads, preferInt8: settings.preferInt8 };
   try {
     model = await loadModel(settings.modelDir, session);
     if (settings.vadModelPath) vad = await SileroVad.load(settings.vadModelPath, vadRateFor(model.description.sampleRate), { ...session, intraOpThreads: 1 });

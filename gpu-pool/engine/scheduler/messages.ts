@@ -7,6 +7,7 @@ export interface WorkerSettings {
   vadModelPath?: string;
   provider: 'cpu' | 'cuda';
   intraOpThreads: number;
+  preferInt8: boolean;
   batchWindowMs: number;
   maxBatchSize: number;
 }

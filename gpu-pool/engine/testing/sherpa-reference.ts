@@ -17,13 +17,13 @@ export interface SherpaResult {
 }
 
 export type SherpaModelConfig =
-  | { kind: 't_one_ctc'; dir: string; frameSeconds: number; framesPerChunk: number }
+  | { kind: 't_one_ctc'; dir: string; frameSeconds: number; framesPerChunk: number; file?: string }
   | { kind: 'transducer'; encoder: string; decoder: string; joiner: string; tokens: string; frameSeconds: number; framesPerChunk: number };
 
 export function createSherpaRecognizer(model: SherpaModelConfig, decodingMethod = 'greedy_search', numThreads = 1): any {
   const modelConfig =
     model.kind === 't_one_ctc'
-      ? { toneCtc: { model: `${model.dir}/model.onnx` }, tokens: `${model.dir}/tokens.txt` }
+      ? { toneCtc: { model: `${model.dir}/${model.file ?? 'model.onnx'}` }, tokens: `${model.dir}/tokens.txt` }
       : { transducer: { encoder: model.encoder, decoder: model.decoder, joiner: model.joiner }, tokens: model.tokens };
   return new sherpa.OnlineRecognizer({
     featConfig: { sampleRate: 16000, featureDim: 80 },
