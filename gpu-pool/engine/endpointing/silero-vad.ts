@@ -5,6 +5,8 @@ import { openSession, ort, type SessionSettings } from '../models/session.ts';
  * 16 kHz: 512-sample windows with 64 samples of context carried from the previous window;
  * 8 kHz: 256 + 32. Streams are batched on N; each stream keeps its own state and context.
  */
+const SILENT_PEAK = 1e-4;
+
 export interface VadStreamState {
   state: Float32Array; // [2, 128]
   context: Float32Array;
@@ -58,32 +60,51 @@ export class SileroVad {
     }
   }
 
-  /** One window of each given stream, batched. Returns the speech probabilities. */
+  /**
+   * One window of each given stream, batched. Returns the speech probabilities.
+   * Digitally silent windows (peak below ~3 LSB of 16-bit audio) are answered 0 without running
+   * the model — conversations are largely silence — and leave the recurrent state as it was.
+   */
   async runBatch(states: VadStreamState[]): Promise<Float32Array> {
-    const n = states.length;
+    const probs = new Float32Array(states.length);
+    const live: number[] = [];
+    const windows: Float32Array[] = [];
+    states.forEach((s, b) => {
+      const w = s.pending.shift()!;
+      let peak = 0;
+      for (let i = 0; i < w.length; i++) peak = Math.max(peak, Math.abs(w[i]));
+      if (peak < SILENT_PEAK) s.context.set(w.subarray(this.windowSize - this.contextSize));
+      else {
+        live.push(b);
+        windows.push(w);
+      }
+    });
+    if (live.length === 0) return probs;
+    const n = live.length;
     const width = this.contextSize + this.windowSize;
     const input = new Float32Array(n * width);
     const state = new Float32Array(2 * n * 128);
-    for (let b = 0; b < n; b++) {
+    live.forEach((b, k) => {
       const s = states[b];
-      const w = s.pending.shift()!;
-      input.set(s.context, b * width);
-      input.set(w, b * width + this.contextSize);
+      const w = windows[k];
+      input.set(s.context, k * width);
+      input.set(w, k * width + this.contextSize);
       s.context.set(w.subarray(this.windowSize - this.contextSize));
-      state.set(s.state.subarray(0, 128), b * 128);
-      state.set(s.state.subarray(128), (n + b) * 128);
-    }
+      state.set(s.state.subarray(0, 128), k * 128);
+      state.set(s.state.subarray(128), (n + k) * 128);
+    });
     const out = await this.session.run({
       input: new ort.Tensor('float32', input, [n, width]),
       state: new ort.Tensor('float32', state, [2, n, 128]),
       sr: new ort.Tensor('int64', BigInt64Array.from([BigInt(this.sampleRate)]), []),
     });
-    const probs = (out.output.data as Float32Array).slice();
+    const p = out.output.data as Float32Array;
     const next = out.stateN.data as Float32Array;
-    for (let b = 0; b < n; b++) {
-      states[b].state.set(next.subarray(b * 128, (b + 1) * 128), 0);
-      states[b].state.set(next.subarray((n + b) * 128, (n + b + 1) * 128), 128);
-    }
+    live.forEach((b, k) => {
+      probs[b] = p[k];
+      states[b].state.set(next.subarray(k * 128, (k + 1) * 128), 0);
+      states[b].state.set(next.subarray((n + k) * 128, (n + k + 1) * 128), 128);
+    });
     return probs;
   }
 
