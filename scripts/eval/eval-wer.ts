@@ -3,7 +3,7 @@
 import { readAudio } from './audio.js';
 import { createRecognizer, transcribe } from './sherpa.js';
 import { heldoutCorpus, heldoutFixtures, realRecordings, type Utterance } from './sets.js';
-import { corpusWer, normalizeText } from './wer.js';
+import { corpusCer, corpusWer, normalizeText } from './wer.js';
 
 const args = process.argv.slice(2);
 const modelFile = args.includes('--model') ? args[args.indexOf('--model') + 1] : 'model.onnx';
@@ -25,12 +25,13 @@ async function run(name: string, utts: Utterance[] | null) {
     if (verbose) console.log(`  ${u.id}\n    REF: ${normalizeText(u.ref)}\n    HYP: ${normalizeText(hyp)}`);
   }
   const r = corpusWer(pairs);
+  const c = corpusCer(pairs);
   console.log(
-    `${name.padEnd(44)} WER ${(r.wer * 100).toFixed(2).padStart(6)} %  (${r.errors}/${r.words} words, ${utts.length} utts, ${(seconds / 60).toFixed(1)} min)`,
+    `${name.padEnd(46)} WER ${(r.wer * 100).toFixed(2).padStart(6)} %  CER ${(c.wer * 100).toFixed(2).padStart(6)} %  (${r.errors}/${r.words} words, ${utts.length} utts, ${(seconds / 60).toFixed(1)} min)`,
   );
 }
 
 console.log(`model: models/earshot-en/${modelFile} (sherpa-onnx-node, greedy CTC)`);
 await run('held-out synthetic, committed fixtures', heldoutFixtures());
-await run('held-out synthetic, full test set (work-data)', heldoutCorpus());
+await run('held-out synthetic, full test set (work-data/)', heldoutCorpus());
 await run('real recordings (../shared/testdata)', realRecordings());

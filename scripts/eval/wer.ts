@@ -38,3 +38,16 @@ export function corpusWer(pairs: Array<{ ref: string; hyp: string }>): WerResult
   }
   return { errors, words, wer: words ? errors / words : 0 };
 }
+
+/** Character error rate over the normalised texts (spaces count as characters). */
+export function corpusCer(pairs: Array<{ ref: string; hyp: string }>): WerResult {
+  let errors = 0;
+  let words = 0;
+  for (const { ref, hyp } of pairs) {
+    const r = [...normalizeText(ref)];
+    const h = [...normalizeText(hyp)];
+    errors += editDistance(r, h);
+    words += r.length;
+  }
+  return { errors, words, wer: words ? errors / words : 0 };
+}

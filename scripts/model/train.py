@@ -184,10 +184,15 @@ def main():
     ap.add_argument("--batch-seconds", type=float, default=50.0)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--hold", type=int, default=4000, help="keep the peak lr until this step, then 1/sqrt decay")
     ap.add_argument("--ckpt-minutes", type=float, default=8.0)
     ap.add_argument("--eval-every", type=int, default=200)
     ap.add_argument("--init-onnx", default=None, help="start from a committed model.onnx")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--anneal-start", type=int, default=10**9, help="step where linear lr annealing starts")
+    ap.add_argument("--anneal-steps", type=int, default=2000, help="steps to anneal the lr down to 5%%")
+    ap.add_argument("--dropout", type=float, default=None, help="override the model's dropout")
+    ap.add_argument("--specaug", type=int, default=1, help="0 disables feature masking")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     seed_all(args.seed)
@@ -224,6 +229,11 @@ def main():
         print(f"initialised from {args.init_onnx}", flush=True)
     else:
         compute_norm(model, corpus.items)
+    if args.dropout is not None:
+        for mod in model.modules():
+            if isinstance(mod, torch.nn.Dropout):
+                mod.p = args.dropout
+        model.cfg["dropout"] = args.dropout
     model.train()
 
     def save(tag="last"):
@@ -248,12 +258,15 @@ def main():
         batches = make_batches(corpus.items, int(args.batch_seconds * SR), rng)
         for bidx in batches:
             audio, lens, tgts, tlens = collate(corpus.items, bidx)
-            lr = args.lr * min((step + 1) / args.warmup, math.sqrt(args.warmup / (step + 1)))
+            lr = args.lr * min((step + 1) / args.warmup, math.sqrt(max(args.hold, args.warmup) / (step + 1)), 1.0)
+            if step > args.anneal_start:
+                lr *= max(0.05, 1.0 - (step - args.anneal_start) / args.anneal_steps)
             for g in opt.param_groups:
                 g["lr"] = lr
             with torch.no_grad():
                 feats = model.features(audio)
-                feats = spec_augment(feats, rng)
+                if args.specaug:
+                    feats = spec_augment(feats, rng)
             logp = model(feats)
             loss = F.ctc_loss(logp.transpose(0, 1), tgts, lens, tlens, blank=0, reduction="sum",
                               zero_infinity=True) / len(bidx)
