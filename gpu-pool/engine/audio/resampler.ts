@@ -1,3 +1,5 @@
+import { dot, placeWeights, scratch } from './f32-dot.ts';
+
 /**
  * Streaming band-limited resampler: a Hann-windowed sinc evaluated on the exact grid of
  * input/output sample times (Kaldi's LinearResample algorithm, the one sherpa-onnx uses
@@ -19,8 +21,10 @@ export class StreamingResampler {
   /** The last `remainderSize` input samples seen, oldest first. */
   private remainder: Float32Array;
   private remainderFill = 0;
-  private ext = new Float32Array(0);
   private readonly maxTaps: number;
+  private readonly taps: Int32Array;
+  /** Identifies the filter (rates, cutoff, zeros): WASM memory holds one copy per filter. */
+  private readonly key: string;
   private inputOffset = 0; // samples consumed so far (absolute)
   private outputOffset = 0; // samples produced so far (absolute)
 
@@ -54,6 +58,8 @@ export class StreamingResampler {
     }
     this.remainderSize = Math.ceil((inRate * numZeros) / cutoffHz);
     this.maxTaps = Math.max(...this.weights.map((w) => w.length));
+    this.taps = Int32Array.from(this.weights, (w) => w.length);
+    this.key = `${inRate}:${outRate}:${numZeros}:${cutoffHz}`;
     this.remainder = new Float32Array(this.remainderSize);
   }
 
@@ -62,30 +68,26 @@ export class StreamingResampler {
     const totalIn = this.inputOffset + input.length;
     const totalOut = this.numOutputSamples(totalIn, flush);
     const out = new Float32Array(Math.max(0, totalOut - this.outputOffset));
-    // One contiguous view [remainder | input | zero tail]: the inner loop needs no edge cases.
-    // Before the stream start the remainder holds zeros, which is the filter's zero padding.
+    // One contiguous buffer [remainder | input | zero tail] in WASM memory: the inner loop needs
+    // no edge cases. Before the stream start the remainder holds zeros (the filter's padding).
     const R = this.remainderSize;
     const need = R + input.length + this.maxTaps;
-    if (this.ext.length < need) this.ext = new Float32Array(Math.max(need, this.ext.length * 2));
-    const ext = this.ext;
+    const wOffsets = placeWeights(this.key, this.weights);
+    const [extByte, ext] = scratch(need);
     ext.set(this.remainder, 0);
     ext.set(input, R);
     ext.fill(0, R + input.length, need);
     const outUnit = this.outUnit;
     const inUnit = this.inUnit;
     const firstIndex = this.firstIndex;
-    const weights = this.weights;
+    const taps = this.taps;
     const base0 = R - this.inputOffset;
-    const fround = Math.fround;
     for (let s = this.outputOffset, o = 0; s < totalOut; s++, o++) {
       const unit = Math.floor(s / outUnit);
       const wrapped = s - unit * outUnit;
-      const w = weights[wrapped];
       const base = firstIndex[wrapped] + unit * inUnit + base0;
-      let acc = 0;
-      // float32 accumulation, as in sherpa-onnx: keeps outputs bit-close to the reference.
-      for (let j = 0; j < w.length; j++) acc = fround(acc + fround(ext[base + j] * w[j]));
-      out[o] = acc;
+      // float32 multiply-add in order, as sherpa-onnx: outputs bit-identical to the reference.
+      out[o] = dot(extByte + base * 4, wOffsets[wrapped], taps[wrapped]);
     }
     if (flush) {
       this.reset();
