@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readAudioFile, toFloat } from '../testing/audio-files.ts';
+import { readAudioFile, TESTDATA_DIR, toFloat } from '../testing/audio-files.ts';
 import { findModelFile } from './model-search-path.ts';
 import { SileroVad } from './silero-vad.ts';
 
@@ -9,7 +9,7 @@ describe('SileroVad', () => {
     const path = findModelFile('silero-vad/silero_vad.onnx');
     expect(path).toBeDefined();
     const vad = await SileroVad.load(path!, 16000, { provider: 'cpu', intraOpThreads: 1 });
-    const speech = toFloat((await readAudioFile('/work/shared/testdata/librispeech-misc/1995-1837-0001.wav')).samples).subarray(0, 16000 * 3);
+    const speech = toFloat((await readAudioFile(`${TESTDATA_DIR}/librispeech-misc/1995-1837-0001.wav`)).samples).subarray(0, 16000 * 3);
     const run = async (batch: Float32Array[]) => {
       const states = batch.map(() => vad.createState());
       batch.forEach((x, i) => vad.accept(states[i], x));

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
 
 /** Test/bench helper: mono audio from a 16-bit PCM WAV or a FLAC file, as s16 samples. */
@@ -63,8 +64,11 @@ export function toBytes(s: Int16Array): Uint8Array {
   return new Uint8Array(s.buffer, s.byteOffset, s.byteLength);
 }
 
+/** ../shared/testdata beside the checkout (EARSHOT_TESTDATA overrides). */
+export const TESTDATA_DIR = process.env.EARSHOT_TESTDATA ?? fileURLToPath(new URL('../../../../shared/testdata', import.meta.url));
+
 /** Every file of ../shared/testdata (all_refs.tsv) with its reference text. */
-export function testdataFiles(root = process.env.EARSHOT_TESTDATA ?? '/work/shared/testdata'): { path: string; reference: string }[] {
+export function testdataFiles(root = TESTDATA_DIR): { path: string; reference: string }[] {
   const rows = readFileSync(`${root}/all_refs.tsv`, 'utf8').trim().split('\n').slice(1);
   return rows.map((r) => {
     const cols = r.split('\t');
