@@ -6,7 +6,8 @@ sherpa-onnx's OnlineZipformer2TransducerModel reads. The network inside is not a
 it is a small random projection whose outputs depend on the features and on the carried
 states, which is what a token-for-token comparison of two decoders needs.
 
-Usage: /usr/bin/python3 scripts/testmodels/make_zipformer2_transducer.py OUT_DIR
+Usage: /usr/bin/python3 scripts/testmodels/make_zipformer2_transducer.py OUT_DIR [--v1]
+  --v1: the same in sherpa-onnx's `zipformer` (v1) encoder format instead.
 """
 import sys
 from pathlib import Path
@@ -133,6 +134,85 @@ def encoder(rng):
     return m
 
 
+def encoder_v1(rng):
+    """icefall pruned_transducer_stateless7_streaming ("zipformer", v1) state layout, as
+    sherpa-onnx's OnlineZipformerTransducerModel: 7 groups (cached_len, cached_avg, cached_key,
+    cached_val, cached_val2, cached_conv1, cached_conv2), each one tensor per encoder stack."""
+    att = [8, 8]
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", T, FEAT])]
+    outputs = [helper.make_tensor_value_info("encoder_out", TensorProto.FLOAT, ["N", DECODE_CHUNK // SUB, D])]
+    states = []  # (name, shape, batch axis, dtype)
+    n = len(LAYERS)
+    for i in range(n):
+        states.append((f"cached_len_{i}", [LAYERS[i], "N"], 1, TensorProto.INT64))
+    for i in range(n):
+        states.append((f"cached_avg_{i}", [LAYERS[i], "N", ENC_DIMS[i]], 1, TensorProto.FLOAT))
+    for i in range(n):
+        states.append((f"cached_key_{i}", [LAYERS[i], LEFT[i], "N", att[i]], 2, TensorProto.FLOAT))
+    for i in range(n):
+        states.append((f"cached_val_{i}", [LAYERS[i], LEFT[i], "N", att[i] // 2], 2, TensorProto.FLOAT))
+    for i in range(n):
+        states.append((f"cached_val2_{i}", [LAYERS[i], LEFT[i], "N", att[i] // 2], 2, TensorProto.FLOAT))
+    for i in range(n):
+        states.append((f"cached_conv1_{i}", [LAYERS[i], "N", ENC_DIMS[i], KERNELS[i] - 1], 1, TensorProto.FLOAT))
+    for i in range(n):
+        states.append((f"cached_conv2_{i}", [LAYERS[i], "N", ENC_DIMS[i], KERNELS[i] - 1], 1, TensorProto.FLOAT))
+    for name, shape, _, dt in states:
+        inputs.append(helper.make_tensor_value_info(name, dt, shape))
+        outputs.append(helper.make_tensor_value_info("new_" + name, dt, shape))
+    inits = [
+        c("w_in", (rng.standard_normal((SUB * FEAT, D)) * 0.6 / np.sqrt(SUB * FEAT)).astype(np.float32)),
+        c("feat_shift", np.array(8.0, dtype=np.float32)),
+        c("sub_shape", np.array([0, DECODE_CHUNK // SUB, SUB * FEAT], dtype=np.int64)),
+        c("starts", np.array([0], dtype=np.int64)),
+        c("ends", np.array([DECODE_CHUNK], dtype=np.int64)),
+        c("axis1", np.array([1], dtype=np.int64)),
+        c("half", np.array(0.5, dtype=np.float32)),
+        c("gain", np.array(2.0, dtype=np.float32)),
+        c("one64", np.array(1, dtype=np.int64)),
+        c("n_1_1", np.array([-1, 1, 1], dtype=np.int64)),
+    ]
+    nodes = [
+        helper.make_node("Slice", ["x", "starts", "ends", "axis1"], ["x_main"]),
+        helper.make_node("Add", ["x_main", "feat_shift"], ["x_shift"]),
+        helper.make_node("Reshape", ["x_shift", "sub_shape"], ["x_sub"]),
+        helper.make_node("MatMul", ["x_sub", "w_in"], ["proj"]),
+        helper.make_node("ReduceMean", ["x_shift"], ["x_mean"], axes=[1, 2], keepdims=0),  # [N]
+        # Read back cached_avg_0 [L, N, D] (batch axis 1) and cached_key_1 [L, left, N, A] (axis 2).
+        helper.make_node("ReduceMean", ["cached_avg_0"], ["avg_mean"], axes=[0, 2], keepdims=0),
+        helper.make_node("ReduceMean", ["cached_key_1"], ["key_mean"], axes=[0, 1, 3], keepdims=0),
+        helper.make_node("Sub", ["avg_mean", "key_mean"], ["mem0"]),
+        helper.make_node("Reshape", ["mem0", "n_1_1"], ["mem1"]),
+        helper.make_node("Mul", ["mem1", "gain"], ["mem"]),
+        helper.make_node("Add", ["proj", "mem"], ["pre"]),
+        helper.make_node("Tanh", ["pre"], ["encoder_out"]),
+    ]
+    for name, shape, axis, dt in states:
+        if dt == TensorProto.INT64:
+            nodes.append(helper.make_node("Add", [name, "one64"], ["new_" + name]))
+            continue
+        bshape = [1] * len(shape)
+        bshape[axis] = -1
+        inits.append(c(name + "_bshape", np.array(bshape, dtype=np.int64)))
+        nodes += [
+            helper.make_node("Reshape", ["x_mean", name + "_bshape"], [name + "_xb"]),
+            helper.make_node("Mul", [name, "half"], [name + "_h"]),
+            helper.make_node("Mul", [name + "_xb", "half"], [name + "_x"]),
+            helper.make_node("Add", [name + "_h", name + "_x"], ["new_" + name]),
+        ]
+    g = helper.make_graph(nodes, "zipformer_v1_random_encoder", inputs, outputs, inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="earshot-testmodels")
+    meta(m, {
+        "model_type": "zipformer", "version": "1", "model_author": "earshot-testmodels",
+        "comment": "random weights, test fixture only",
+        "decode_chunk_len": DECODE_CHUNK, "T": T,
+        "num_encoder_layers": ",".join(map(str, LAYERS)), "encoder_dims": ",".join(map(str, ENC_DIMS)),
+        "attention_dims": ",".join(map(str, att)),
+        "cnn_module_kernels": ",".join(map(str, KERNELS)), "left_context_len": ",".join(map(str, LEFT)),
+    })
+    return m
+
+
 def decoder(rng, vocab):
     emb = (rng.standard_normal((vocab, D)) * 1.0).astype(np.float32)
     inits = [
@@ -185,16 +265,18 @@ def joiner(rng, vocab):
 
 def main():
     out = Path(sys.argv[1])
+    v1 = "--v1" in sys.argv[2:]
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(5)
     vocab = len(TOKENS)
-    save(encoder(rng), out / "encoder.onnx")
+    save(encoder_v1(rng) if v1 else encoder(rng), out / "encoder.onnx")
     save(decoder(rng, vocab), out / "decoder.onnx")
     save(joiner(rng, vocab), out / "joiner.onnx")
     (out / "tokens.txt").write_text("".join(f"{t} {i}\n" for i, t in enumerate(TOKENS)), encoding="utf-8")
+    kind = "zipformer (v1)" if v1 else "zipformer2"
     (out / "README.md").write_text(
-        "Random-weight streaming transducer in sherpa-onnx's zipformer2 format (test fixture, not a speech model).\n"
-        "Generated by scripts/testmodels/make_zipformer2_transducer.py.\n")
+        f"Random-weight streaming transducer in sherpa-onnx's {kind} format (test fixture, not a speech model).\n"
+        f"Generated by scripts/testmodels/make_zipformer2_transducer.py{' --v1' if v1 else ''}.\n")
 
 
 if __name__ == "__main__":

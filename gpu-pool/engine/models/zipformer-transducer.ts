@@ -10,7 +10,7 @@ import { batchedShape, stack, unstackInto, type StateSpec } from './state-stacki
 import { ModelFormatError, type ChunkResult, type DecodedToken, type DecodingMethod, type FrontEnd, type ModelDescription, type StreamingModel } from './model.ts';
 
 /**
- * sherpa-onnx / icefall streaming zipformer2 transducer: encoder (fbank chunk + cached states
+ * sherpa-onnx / icefall streaming zipformer2 (and zipformer v1) transducer: encoder (fbank chunk + cached states
  * → encoder_out + new states), decoder (last context_size tokens → decoder_out), joiner.
  * State layout per encoder layer (6 tensors) as sherpa-onnx's OnlineZipformer2TransducerModel:
  * cached_key [left, N, key_dim], cached_nonlin_attn [1, N, left, 3·dim/4], cached_val1/2
@@ -67,15 +67,13 @@ export class ZipformerTransducerModel implements StreamingModel<ZipState>, Trans
     const tokensPath = join(dir, 'tokens.txt');
     if (!existsSync(tokensPath)) throw new ModelFormatError(`${dir}: tokens.txt is missing`);
     const meta = readOnnxMetadata(encoderPath);
-    if (meta.model_type !== 'zipformer2') throw new ModelFormatError(`${encoderPath}: model type '${meta.model_type}' is not supported (zipformer2 is)`);
+    const v1 = meta.model_type === 'zipformer';
+    if (!v1 && meta.model_type !== 'zipformer2') throw new ModelFormatError(`${encoderPath}: model type '${meta.model_type}' is not supported (zipformer, zipformer2 are)`);
     const vec = (k: string) => {
       if (!meta[k]) throw new ModelFormatError(`${encoderPath}: metadata '${k}' is missing`);
       return meta[k].split(',').map((x) => Number(x.trim()));
     };
     const encoderDims = vec('encoder_dims');
-    const queryHeadDims = vec('query_head_dims');
-    const valueHeadDims = vec('value_head_dims');
-    const numHeads = vec('num_heads');
     const numLayers = vec('num_encoder_layers');
     const kernels = vec('cnn_module_kernels');
     const leftContext = vec('left_context_len');
@@ -87,25 +85,9 @@ export class ZipformerTransducerModel implements StreamingModel<ZipState>, Trans
     const vocabSize = Number(dmeta.vocab_size);
     if (!(contextSize > 0) || !(vocabSize > 0)) throw new ModelFormatError(`${decoderPath}: metadata context_size / vocab_size missing`);
     const tokens = readTokens(tokensPath);
-    const specs: StateSpec[] = [];
-    let layer = 0;
-    encoderDims.forEach((dim, i) => {
-      const keyDim = queryHeadDims[i] * numHeads[i];
-      const valueDim = valueHeadDims[i] * numHeads[i];
-      for (let j = 0; j < numLayers[i]; j++, layer++) {
-        specs.push(
-          { name: `cached_key_${layer}`, shape: [leftContext[i], 1, keyDim], batchAxis: 1, type: 'float32' },
-          { name: `cached_nonlin_attn_${layer}`, shape: [1, 1, leftContext[i], (3 * dim) / 4], batchAxis: 1, type: 'float32' },
-          { name: `cached_val1_${layer}`, shape: [leftContext[i], 1, valueDim], batchAxis: 1, type: 'float32' },
-          { name: `cached_val2_${layer}`, shape: [leftContext[i], 1, valueDim], batchAxis: 1, type: 'float32' },
-          { name: `cached_conv1_${layer}`, shape: [1, dim, Math.floor(kernels[i] / 2)], batchAxis: 0, type: 'float32' },
-          { name: `cached_conv2_${layer}`, shape: [1, dim, Math.floor(kernels[i] / 2)], batchAxis: 0, type: 'float32' },
-        );
-      }
-    });
-    const embedDim = Math.floor((Math.floor((FEATURE_DIM - 1) / 2) - 1) / 2);
-    specs.push({ name: 'embed_states', shape: [1, 128, 3, embedDim], batchAxis: 0, type: 'float32' });
-    specs.push({ name: 'processed_lens', shape: [1], batchAxis: 0, type: 'int64' });
+    const specs = v1
+      ? zipformerV1States(encoderDims, vec('attention_dims'), numLayers, kernels, leftContext)
+      : zipformer2States(encoderDims, vec('query_head_dims'), vec('value_head_dims'), vec('num_heads'), numLayers, kernels, leftContext);
     const [encoder, decoder, joiner] = await Promise.all([
       openSession(encoderPath, settings),
       openSession(decoderPath, settings),
@@ -117,7 +99,7 @@ export class ZipformerTransducerModel implements StreamingModel<ZipState>, Trans
     const dOut = decoder.outputMetadata[0] as { shape?: (number | string)[] };
     const decoderDim = typeof dOut.shape?.[1] === 'number' ? (dOut.shape[1] as number) : 0;
     const description: ModelDescription = {
-      type: 'zipformer2',
+      type: v1 ? 'zipformer' : 'zipformer2',
       sampleRate: 16000,
       chunkMs: decodeChunk * 10,
       frameMs: SUBSAMPLING_FRAME_MS,
@@ -206,4 +188,48 @@ export class ZipformerTransducerModel implements StreamingModel<ZipState>, Trans
   async release(): Promise<void> {
     await Promise.all([this.encoder.release(), this.decoder.release(), this.joiner.release()]);
   }
+}
+
+/** zipformer2: 6 tensors per layer, then embed_states and processed_lens (sherpa-onnx order). */
+function zipformer2States(encoderDims: number[], queryHeadDims: number[], valueHeadDims: number[], numHeads: number[], numLayers: number[], kernels: number[], leftContext: number[]): StateSpec[] {
+  const specs: StateSpec[] = [];
+  let layer = 0;
+  encoderDims.forEach((dim, i) => {
+    const keyDim = queryHeadDims[i] * numHeads[i];
+    const valueDim = valueHeadDims[i] * numHeads[i];
+    for (let j = 0; j < numLayers[i]; j++, layer++) {
+      specs.push(
+        { name: `cached_key_${layer}`, shape: [leftContext[i], 1, keyDim], batchAxis: 1, type: 'float32' },
+        { name: `cached_nonlin_attn_${layer}`, shape: [1, 1, leftContext[i], (3 * dim) / 4], batchAxis: 1, type: 'float32' },
+        { name: `cached_val1_${layer}`, shape: [leftContext[i], 1, valueDim], batchAxis: 1, type: 'float32' },
+        { name: `cached_val2_${layer}`, shape: [leftContext[i], 1, valueDim], batchAxis: 1, type: 'float32' },
+        { name: `cached_conv1_${layer}`, shape: [1, dim, Math.floor(kernels[i] / 2)], batchAxis: 0, type: 'float32' },
+        { name: `cached_conv2_${layer}`, shape: [1, dim, Math.floor(kernels[i] / 2)], batchAxis: 0, type: 'float32' },
+      );
+    }
+  });
+  const embedDim = Math.floor((Math.floor((FEATURE_DIM - 1) / 2) - 1) / 2);
+  specs.push({ name: 'embed_states', shape: [1, 128, 3, embedDim], batchAxis: 0, type: 'float32' });
+  specs.push({ name: 'processed_lens', shape: [1], batchAxis: 0, type: 'int64' });
+  return specs;
+}
+
+/**
+ * zipformer (v1, icefall pruned_transducer_stateless7_streaming): seven groups in this order,
+ * one tensor per encoder stack each: cached_len [L, N] (int64), cached_avg [L, N, D],
+ * cached_key [L, left, N, A], cached_val / cached_val2 [L, left, N, A/2], cached_conv1 / 2
+ * [L, N, D, K−1] (sherpa-onnx's OnlineZipformerTransducerModel).
+ */
+function zipformerV1States(encoderDims: number[], attentionDims: number[], numLayers: number[], kernels: number[], leftContext: number[]): StateSpec[] {
+  const n = encoderDims.length;
+  const group = (make: (i: number) => StateSpec) => Array.from({ length: n }, (_, i) => make(i));
+  return [
+    ...group((i) => ({ name: `cached_len_${i}`, shape: [numLayers[i], 1], batchAxis: 1, type: 'int64' })),
+    ...group((i) => ({ name: `cached_avg_${i}`, shape: [numLayers[i], 1, encoderDims[i]], batchAxis: 1, type: 'float32' })),
+    ...group((i) => ({ name: `cached_key_${i}`, shape: [numLayers[i], leftContext[i], 1, attentionDims[i]], batchAxis: 2, type: 'float32' })),
+    ...group((i) => ({ name: `cached_val_${i}`, shape: [numLayers[i], leftContext[i], 1, attentionDims[i] / 2], batchAxis: 2, type: 'float32' })),
+    ...group((i) => ({ name: `cached_val2_${i}`, shape: [numLayers[i], leftContext[i], 1, attentionDims[i] / 2], batchAxis: 2, type: 'float32' })),
+    ...group((i) => ({ name: `cached_conv1_${i}`, shape: [numLayers[i], 1, encoderDims[i], kernels[i] - 1], batchAxis: 1, type: 'float32' })),
+    ...group((i) => ({ name: `cached_conv2_${i}`, shape: [numLayers[i], 1, encoderDims[i], kernels[i] - 1], batchAxis: 1, type: 'float32' })),
+  ];
 }

@@ -1,0 +1,185 @@
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamEvent } from '../api.ts';
+import { createEngine, type AsrEngine } from '../index.ts';
+import { ZipformerTransducerModel } from '../models/zipformer-transducer.ts';
+import type { DecodedToken } from '../models/model.ts';
+import { StreamPipeline } from '../scheduler/stream-pipeline.ts';
+import { readAudioFile, testdataFiles, toBytes, toFloat, type AudioFile } from '../testing/audio-files.ts';
+import { createSherpaRecognizer, sherpaDecode, type SherpaModelConfig } from '../testing/sherpa-reference.ts';
+import { synthesizeSpeechLike } from '../testing/synthetic-speech.ts';
+
+/**
+ * Random-weight models in sherpa-onnx's zipformer2 and zipformer (v1) transducer formats
+ * (scripts/testmodels/make_zipformer2_transducer.py [--v1]): Earshot's fbank, chunking, state
+ * stacking and greedy search against sherpa-onnx-node, token for token, on a subset of
+ * ../shared/testdata (16 kHz and 22.05 kHz) plus synthetic audio; then word for word through
+ * the engine API.
+ */
+const fixtures = ['zipformer2-random', 'zipformer-v1-random'];
+const T = 45;
+const SHIFT = 32;
+const TAIL_SECONDS = (T * 10) / 1000;
+
+let clips: { name: string; audio: AudioFile }[] = [];
+
+beforeAll(async () => {
+  // Every other file keeps the suite fast on 2 cores; both sample rates are covered.
+  const files = testdataFiles().filter((_, i) => i % 2 === 0);
+  clips = [];
+  for (const f of files) clips.push({ name: f.path.split('/').slice(-2).join('/'), audio: await readAudioFile(f.path) });
+  clips.push({ name: 'synthetic-16000', audio: synthesizeSpeechLike(16000, 3, 5) }, { name: 'synthetic-48000', audio: synthesizeSpeechLike(48000, 3, 6) });
+});
+
+for (const fixture of fixtures) {
+  const dir = resolve(import.meta.dirname, '../testdata', fixture);
+  let model: ZipformerTransducerModel;
+  let engine: AsrEngine;
+  const sherpaModel: SherpaModelConfig = {
+    kind: 'transducer',
+    encoder: `${dir}/encoder.onnx`,
+    decoder: `${dir}/decoder.onnx`,
+    joiner: `${dir}/joiner.onnx`,
+    tokens: `${dir}/tokens.txt`,
+    frameSeconds: 0.04,
+    framesPerChunk: SHIFT / 4,
+  };
+  const inProcess = new Map<string, DecodedToken[]>();
+
+  beforeAll(async () => {
+    model = await ZipformerTransducerModel.load(dir, readdirSync(dir), { provider: 'cpu', intraOpThreads: 1 });
+    engine = await createEngine({ modelDir: dir, workers: 1, threadsPerWorker: 1, batchWindowMs: 2 });
+  });
+
+  afterAll(async () => {
+    await model?.release();
+    await engine?.close();
+  });
+
+  describe(`${fixture} transducer vs sherpa-onnx-node`, () => {
+    it('greedy search: token for token, all clips batched together', async () => {
+      const pipes = clips.map((c) => new StreamPipeline(c.name, c.audio.sampleRate, model, 'greedy_search', null));
+      const tokens = pipes.map(() => [] as DecodedToken[]);
+      clips.forEach((c, i) => {
+        const x = toFloat(c.audio.samples);
+        for (let p = 0, k = 0; p < x.length; k++) {
+          const n = [160, 4001, 333, 8000][k % 4];
+          pipes[i].accept(x.subarray(p, p + n));
+          p += n;
+        }
+        pipes[i].finish();
+      });
+      for (;;) {
+        const ready = pipes.map((p, i) => [p, i] as const).filter(([p]) => p.frontEnd.readyCount > 0);
+        if (ready.length === 0) break;
+        const results = await model.runBatch(ready.map(([p]) => p.modelState) as never, ready.map(([p]) => p.frontEnd.take()!));
+        ready.forEach(([, i], k) => tokens[i].push(...results[k].tokens));
+      }
+      clips.forEach((c, i) => inProcess.set(c.name, tokens[i]));
+      const recognizer = createSherpaRecognizer(sherpaModel);
+      const sym = (id: number) => model.tokens.symbols[id].replace(/▁/g, ' ');
+      let compared = 0;
+      clips.forEach((c, i) => {
+        const ref = sherpaDecode(recognizer, sherpaModel, toFloat(c.audio.samples), c.audio.sampleRate, TAIL_SECONDS);
+        const ours = tokens[i].filter((t) => t.frame < ref.decodedFrames);
+        expect(ours.map((t) => sym(t.id)), c.name).toEqual(ref.tokens);
+        expect(ours.map((t) => t.frame), c.name).toEqual(ref.frames);
+        compared += ref.tokens.length;
+      });
+      expect(compared).toBeGreaterThan(100);
+    });
+
+    it('greedy search: word for word through the engine API', async () => {
+      for (const c of clips) {
+        const stream = engine.createStream({
+          sampleRate: c.audio.sampleRate,
+          encoding: 'pcm_s16le',
+          minTurnSilenceMs: 400,
+          maxTurnSilenceMs: 60000,
+          vadThreshold: 0.5,
+          endOfTurnConfidenceThreshold: 1,
+        });
+        const finals: string[] = [];
+        stream.on((e: StreamEvent) => {
+          if (e.kind === 'end_of_turn') finals.push(...e.words.map((w) => w.text));
+        });
+        const bytes = toBytes(c.audio.samples);
+        for (let p = 0, k = 0; p < bytes.length; k++) {
+          const n = [641, 3, 9600, 1][k % 4];
+          stream.push(bytes.subarray(p, p + n));
+          p += n;
+        }
+        await stream.flush();
+        stream.close();
+        const expected = inProcess
+          .get(c.name)!
+          .map((t) => model.tokens.symbols[t.id])
+          .join('')
+          .replace(/▁/g, ' ')
+          .split(/\s+/)
+          .filter(Boolean)
+          .join(' ');
+        expect(finals.join(' '), c.name).toBe(expected);
+      }
+    });
+
+    it('modified beam search: same transcript as sherpa-onnx-node (4 active paths)', async () => {
+      const recognizer = createSherpaRecognizer(sherpaModel, 'modified_beam_search');
+      let agree = 0;
+      for (const c of clips.slice(0, 4)) {
+        const pipe = new StreamPipeline(c.name, c.audio.sampleRate, model, 'modified_beam_search', null);
+        pipe.accept(toFloat(c.audio.samples));
+        pipe.finish();
+        const ref = sherpaDecode(recognizer, sherpaModel, toFloat(c.audio.samples), c.audio.sampleRate, TAIL_SECONDS);
+        const tokens: DecodedToken[] = [];
+        // Decode exactly the chunks sherpa-onnx decoded, then take the best path.
+        for (let k = 0; k < ref.decodedFrames / (SHIFT / 4); k++) {
+          const [r] = await model.runBatch([pipe.modelState] as never, [pipe.frontEnd.take()!]);
+          tokens.push(...r.tokens);
+        }
+        tokens.push(...model.finalize(pipe.modelState as never));
+        const ours = tokens.map((t) => model.tokens.symbols[t.id].replace(/▁/g, ' ')).join('');
+        if (ours === ref.tokens.join('')) agree++;
+      }
+      expect(agree).toBe(4);
+    });
+
+    it('modified beam search through the engine API: same words as in process, all final', async () => {
+      for (const c of clips.slice(0, 2)) {
+        const pipe = new StreamPipeline(c.name, c.audio.sampleRate, model, 'modified_beam_search', null);
+        pipe.accept(toFloat(c.audio.samples));
+        pipe.finish();
+        const tokens: DecodedToken[] = [];
+        while (pipe.frontEnd.readyCount > 0) tokens.push(...(await model.runBatch([pipe.modelState] as never, [pipe.frontEnd.take()!]))[0].tokens);
+        tokens.push(...model.finalize(pipe.modelState as never));
+        const expected = tokens
+          .map((t) => model.tokens.symbols[t.id])
+          .filter((s) => !/^<.*>$/.test(s))
+          .join('')
+          .replace(/▁/g, ' ')
+          .split(/\s+/)
+          .filter(Boolean)
+          .join(' ');
+        const stream = engine.createStream({
+          sampleRate: c.audio.sampleRate,
+          encoding: 'pcm_s16le',
+          decoding: 'modified_beam_search',
+          minTurnSilenceMs: 400,
+          maxTurnSilenceMs: 60000,
+          vadThreshold: 0.5,
+          endOfTurnConfidenceThreshold: 1,
+        });
+        const finals: string[] = [];
+        stream.on((e: StreamEvent) => {
+          if (e.kind === 'end_of_turn') finals.push(...e.words.map((w) => w.text));
+        });
+        const bytes = toBytes(c.audio.samples);
+        for (let p = 0; p < bytes.length; p += 3333) stream.push(bytes.subarray(p, p + 3333));
+        await stream.flush();
+        stream.close();
+        expect(finals.join(' '), c.name).toBe(expected);
+      }
+    });
+  });
+}
