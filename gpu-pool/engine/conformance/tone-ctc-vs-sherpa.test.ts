@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamEvent } from '../api.ts';
 import { createEngine, type AsrEngine } from '../index.ts';
 import { ToneCtcModel } from '../models/tone-ctc.ts';
 import type { DecodedToken } from '../models/model.ts';
 import { StreamPipeline } from '../scheduler/stream-pipeline.ts';
-import { readAudioFile, testdataFiles, toBytes, toFloat, type AudioFile } from '../testing/audio-files.ts';
+import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
 import { createSherpaRecognizer, sherpaDecode, type SherpaModelConfig } from '../testing/sherpa-reference.ts';
+import { finalWordsThroughEngine } from '../testing/engine-transcript.ts';
 import { synthesizeSpeechLike } from '../testing/synthetic-speech.ts';
 
 /**
@@ -131,27 +131,8 @@ for (const dir of models) {
 
     it('word for word through the engine API', async () => {
       for (const c of clips) {
-        const stream = engine.createStream({
-          sampleRate: c.audio.sampleRate,
-          encoding: 'pcm_s16le',
-          minTurnSilenceMs: 400,
-          maxTurnSilenceMs: 1280,
-          vadThreshold: 0.5,
-          // Turn splitting does not change words; keep one turn per file for the comparison.
-          endOfTurnConfidenceThreshold: 1,
-        });
-        const finals: string[] = [];
-        stream.on((e: StreamEvent) => {
-          if (e.kind === 'end_of_turn') finals.push(...e.words.map((w) => w.text));
-        });
-        const bytes = toBytes(c.audio.samples);
-        for (let p = 0, k = 0; p < bytes.length; k++) {
-          const n = [641, 3, 9600, 1][k % 4];
-          stream.push(bytes.subarray(p, p + n));
-          p += n;
-        }
-        await stream.flush();
-        stream.close();
+        // Turn splitting does not change words; keep one turn per file for the comparison.
+        const finals = await finalWordsThroughEngine(engine, c.audio, [641, 3, 9600, 1], { maxTurnSilenceMs: 1280 });
         const expected = tokensToText(inProcess.get(c.name)!, model.tokens.symbols);
         expect(finals.join(' '), c.name).toBe(expected);
       }

@@ -1,13 +1,13 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamEvent } from '../api.ts';
 import { createEngine, type AsrEngine } from '../index.ts';
 import { ZipformerTransducerModel } from '../models/zipformer-transducer.ts';
 import type { DecodedToken } from '../models/model.ts';
 import { StreamPipeline } from '../scheduler/stream-pipeline.ts';
-import { readAudioFile, testdataFiles, toBytes, toFloat, type AudioFile } from '../testing/audio-files.ts';
+import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
 import { createSherpaRecognizer, sherpaDecode, type SherpaModelConfig } from '../testing/sherpa-reference.ts';
+import { finalWordsThroughEngine } from '../testing/engine-transcript.ts';
 import { synthesizeSpeechLike } from '../testing/synthetic-speech.ts';
 
 /**
@@ -92,26 +92,7 @@ for (const fixture of fixtures) {
 
     it('greedy search: word for word through the engine API', async () => {
       for (const c of clips) {
-        const stream = engine.createStream({
-          sampleRate: c.audio.sampleRate,
-          encoding: 'pcm_s16le',
-          minTurnSilenceMs: 400,
-          maxTurnSilenceMs: 60000,
-          vadThreshold: 0.5,
-          endOfTurnConfidenceThreshold: 1,
-        });
-        const finals: string[] = [];
-        stream.on((e: StreamEvent) => {
-          if (e.kind === 'end_of_turn') finals.push(...e.words.map((w) => w.text));
-        });
-        const bytes = toBytes(c.audio.samples);
-        for (let p = 0, k = 0; p < bytes.length; k++) {
-          const n = [641, 3, 9600, 1][k % 4];
-          stream.push(bytes.subarray(p, p + n));
-          p += n;
-        }
-        await stream.flush();
-        stream.close();
+        const finals = await finalWordsThroughEngine(engine, c.audio, [641, 3, 9600, 1]);
         const expected = inProcess
           .get(c.name)!
           .map((t) => model.tokens.symbols[t.id])
@@ -161,23 +142,7 @@ for (const fixture of fixtures) {
           .split(/\s+/)
           .filter(Boolean)
           .join(' ');
-        const stream = engine.createStream({
-          sampleRate: c.audio.sampleRate,
-          encoding: 'pcm_s16le',
-          decoding: 'modified_beam_search',
-          minTurnSilenceMs: 400,
-          maxTurnSilenceMs: 60000,
-          vadThreshold: 0.5,
-          endOfTurnConfidenceThreshold: 1,
-        });
-        const finals: string[] = [];
-        stream.on((e: StreamEvent) => {
-          if (e.kind === 'end_of_turn') finals.push(...e.words.map((w) => w.text));
-        });
-        const bytes = toBytes(c.audio.samples);
-        for (let p = 0; p < bytes.length; p += 3333) stream.push(bytes.subarray(p, p + 3333));
-        await stream.flush();
-        stream.close();
+        const finals = await finalWordsThroughEngine(engine, c.audio, [3333], { decoding: 'modified_beam_search' });
         expect(finals.join(' '), c.name).toBe(expected);
       }
     });

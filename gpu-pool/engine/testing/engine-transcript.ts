@@ -1,0 +1,37 @@
+import type { AsrEngine, StreamEvent, StreamOptions } from '../api.ts';
+import { toBytes, type AudioFile } from './audio-files.ts';
+
+/**
+ * Pushes a whole file through the public engine API in pieces of the given sizes (cycled), flushes,
+ * and returns the words of every ended turn. Turn splitting never changes words, so callers that
+ * compare transcripts keep one turn per file (confidence threshold 1, long max silence).
+ */
+export async function finalWordsThroughEngine(
+  engine: AsrEngine,
+  audio: AudioFile,
+  pieceBytes: number[],
+  options: Partial<StreamOptions> = {},
+): Promise<string[]> {
+  const stream = engine.createStream({
+    sampleRate: audio.sampleRate,
+    encoding: 'pcm_s16le',
+    minTurnSilenceMs: 400,
+    maxTurnSilenceMs: 60000,
+    vadThreshold: 0.5,
+    endOfTurnConfidenceThreshold: 1,
+    ...options,
+  });
+  const finals: string[] = [];
+  stream.on((e: StreamEvent) => {
+    if (e.kind === 'end_of_turn') finals.push(...e.words.map((w) => w.text));
+  });
+  const bytes = toBytes(audio.samples);
+  for (let p = 0, k = 0; p < bytes.length; k++) {
+    const n = pieceBytes[k % pieceBytes.length];
+    stream.push(bytes.subarray(p, p + n));
+    p += n;
+  }
+  await stream.flush();
+  stream.close();
+  return finals;
+}
