@@ -123,9 +123,10 @@ for (const dir of models) {
         compared += ref.tokens.length;
       });
       expect(compared).toBeGreaterThan(dir === fixture ? 100 : 0);
-      // Known open defect (issue 3): with the trained earshot-en model sherpa-onnx emits one extra
-      // token on ljspeech LJ001-0003 (frame 156) that Earshot does not. Exact for every other clip
-      // and for the fixture; this bound must only ever go down.
+      // One known tie: on ljspeech LJ001-0003, frame 156, the trained model scores <blk> -1.15992 and
+      // "VER" -1.15993 (measured with onnxruntime-node 1.30); sherpa-onnx-node runs its own bundled
+      // onnxruntime, whose float rounding picks "VER". Exact everywhere else and for the fixture;
+      // a model update may move or remove the tie, so at most one token may differ.
       expect(totalDistance, mismatches.join('; ')).toBeLessThanOrEqual(dir === fixture ? 0 : 1);
     });
 
