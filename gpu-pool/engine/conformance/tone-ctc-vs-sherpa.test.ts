@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type AsrEngine } from '../index.ts';
 import { ToneCtcModel } from '../models/tone-ctc.ts';
 import type { DecodedToken } from '../models/model.ts';
-import { StreamPipeline } from '../scheduler/stream-pipeline.ts';
 import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
 import { createSherpaRecognizer, sherpaDecode, type SherpaModelConfig } from '../testing/sherpa-reference.ts';
+import { decodeClipsLikeTheWorker } from '../testing/decode-clips.ts';
 import { finalWordsThroughEngine } from '../testing/engine-transcript.ts';
 import { synthesizeSpeechLike } from '../testing/synthetic-speech.ts';
 
@@ -54,36 +54,7 @@ for (const dir of models) {
       await engine?.close();
     });
 
-    /** Runs every clip through the worker's code path; `batched` stacks all ready streams in each encoder call. */
-    async function decodeAll(batched: boolean) {
-      const pipes = clips.map((c) => new StreamPipeline(c.name, c.audio.sampleRate, model, 'greedy_search', null));
-      const tokens = pipes.map(() => [] as DecodedToken[]);
-      const blanks = pipes.map(() => [] as number[]);
-      clips.forEach((c, i) => {
-        const x = toFloat(c.audio.samples);
-        // Irregular pushes: the streaming front end must not care.
-        for (let p = 0, k = 0; p < x.length; k++) {
-          const n = [160, 4001, 333, 8000][k % 4];
-          pipes[i].accept(x.subarray(p, p + n));
-          p += n;
-        }
-        pipes[i].finish();
-      });
-      for (;;) {
-        let ready = pipes.map((p, i) => [p, i] as const).filter(([p]) => p.frontEnd.readyCount > 0);
-        if (ready.length === 0) break;
-        if (!batched) ready = ready.slice(0, 1);
-        const results = await model.runBatch(
-          ready.map(([p]) => p.modelState) as never,
-          ready.map(([p]) => p.frontEnd.take()!),
-        );
-        ready.forEach(([, i], k) => {
-          tokens[i].push(...results[k].tokens);
-          blanks[i].push(...results[k].blankProbs);
-        });
-      }
-      return { tokens, blanks };
-    }
+    const decodeAll = (batched: boolean) => decodeClipsLikeTheWorker(model, clips, batched);
 
     // Stacking streams on the batch axis changes onnxruntime's GEMM blocking, hence float rounding:
     // posteriors must agree closely, and on a trained model a near-tied argmax may still flip, so

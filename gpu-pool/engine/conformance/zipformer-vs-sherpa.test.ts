@@ -7,6 +7,7 @@ import type { DecodedToken } from '../models/model.ts';
 import { StreamPipeline } from '../scheduler/stream-pipeline.ts';
 import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
 import { createSherpaRecognizer, sherpaDecode, type SherpaModelConfig } from '../testing/sherpa-reference.ts';
+import { decodeClipsLikeTheWorker } from '../testing/decode-clips.ts';
 import { finalWordsThroughEngine } from '../testing/engine-transcript.ts';
 import { synthesizeSpeechLike } from '../testing/synthetic-speech.ts';
 
@@ -59,23 +60,7 @@ for (const fixture of fixtures) {
 
   describe(`${fixture} transducer vs sherpa-onnx-node`, () => {
     it('greedy search: token for token, all clips batched together', async () => {
-      const pipes = clips.map((c) => new StreamPipeline(c.name, c.audio.sampleRate, model, 'greedy_search', null));
-      const tokens = pipes.map(() => [] as DecodedToken[]);
-      clips.forEach((c, i) => {
-        const x = toFloat(c.audio.samples);
-        for (let p = 0, k = 0; p < x.length; k++) {
-          const n = [160, 4001, 333, 8000][k % 4];
-          pipes[i].accept(x.subarray(p, p + n));
-          p += n;
-        }
-        pipes[i].finish();
-      });
-      for (;;) {
-        const ready = pipes.map((p, i) => [p, i] as const).filter(([p]) => p.frontEnd.readyCount > 0);
-        if (ready.length === 0) break;
-        const results = await model.runBatch(ready.map(([p]) => p.modelState) as never, ready.map(([p]) => p.frontEnd.take()!));
-        ready.forEach(([, i], k) => tokens[i].push(...results[k].tokens));
-      }
+      const { tokens } = await decodeClipsLikeTheWorker(model, clips);
       clips.forEach((c, i) => inProcess.set(c.name, tokens[i]));
       const recognizer = createSherpaRecognizer(sherpaModel);
       const sym = (id: number) => model.tokens.symbols[id].replace(/▁/g, ' ');
