@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { UsageSettings } from '../usage/settings.ts';
 
 /**
  * Everything the business layer reads from the environment, in one place.
@@ -28,18 +29,7 @@ export interface SessionsConfig {
     /** How often gateways re-read the licence view the proxy published to Redis. */
     mirrorPollMs: number;
   };
-  usage: {
-    queueName: string;
-    trackerUrl?: string;
-    apiKey?: string;
-    batchIntervalMs: number;
-    batchMax: number;
-    retryBudgetMs: number;
-    backoffInitialMs: number;
-    backoffMaxMs: number;
-    backlogWarn: number;
-    lockMs: number;
-  };
+  usage: UsageSettings;
 }
 
 type Env = Record<string, string | undefined>;

@@ -6,23 +6,14 @@ import type { Logger } from '../logger.ts';
 import { bullPrefix } from './queue.ts';
 import type { UsageRecord } from './record.ts';
 import { TrackerClient } from './tracker-client.ts';
+import type { UsageSettings } from './settings.ts';
 
-export interface UsageReporterOptions {
+export interface UsageReporterOptions extends Omit<UsageSettings, 'trackerUrl' | 'apiKey'> {
   /** A connection with maxRetriesPerRequest: null (BullMQ's requirement). */
   connection: Redis;
   redisPrefix: string;
-  queueName: string;
   trackerUrl: string;
   apiKey: string;
-  batchIntervalMs: number;
-  batchMax: number;
-  /** How long delivery may keep failing (since the last success) before the reporter gives up. */
-  retryBudgetMs: number;
-  backoffInitialMs: number;
-  backoffMaxMs: number;
-  backlogWarn: number;
-  /** Lock on fetched jobs: a killed reporter's batch returns to the queue about this long after. */
-  lockMs: number;
   logger: Logger;
 }
 
