@@ -8,6 +8,7 @@ import { frames, readPcmWav } from '../grpc/testing/wav.ts';
 import { AsrPoolError, type AsrPool, type AsrSessionEvent, type AsrSessionRequest } from './api.ts';
 import { createGrpcAsrPool } from './grpc-asr-pool.ts';
 import { routingTableFrom } from './routing-table.ts';
+import { until } from '../grpc/testing/until.ts';
 
 const logger = createLogger('asr-pool-test');
 logger.level = 'warn';
@@ -45,14 +46,6 @@ async function rejection(promise: Promise<unknown>): Promise<AsrPoolError> {
     throw error;
   }
   throw new Error('expected the promise to reject');
-}
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 beforeAll(async () => {

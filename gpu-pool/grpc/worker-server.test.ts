@@ -8,6 +8,7 @@ import { TEST_WAV, createTestEngine } from './testing/test-engine.ts';
 import { firstResponse, healthCheck, openRawCall, outcomeOf, recognizerClient } from './testing/raw-client.ts';
 import { frames, readPcmWav } from './testing/wav.ts';
 import { startAsrWorkerServer, type AsrWorkerServer } from './worker-server.ts';
+import { until } from './testing/until.ts';
 
 const logger = createLogger('worker-server-test');
 logger.level = 'warn';
@@ -17,14 +18,6 @@ const config = { sessionId: 's', modelVersion: 'en-default', sampleRate: 16000, 
 let engine: AsrEngine;
 let worker: AsrWorkerServer;
 let client: grpc.Client;
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 beforeAll(async () => {
   engine = await createTestEngine();
