@@ -159,6 +159,44 @@ class EarshotCtc(nn.Module):
         return logp, nxt.to(torch.float16)
 
 
+def grow(model, num_blocks=None, hidden=None):
+    """Function-preserving growth (a 'net2net'-style widening and deepening) so that a trained
+    model keeps its output exactly and gains capacity: new hidden units get fresh input weights
+    but zero output weights; new blocks are appended with a zero output projection, so each one
+    is the identity until training moves it. Dilations of new blocks continue the 1,2,4,8 cycle."""
+    cfg = dict(model.cfg)
+    num_blocks = num_blocks or cfg["num_blocks"]
+    hidden = hidden or cfg["hidden"]
+    assert num_blocks >= cfg["num_blocks"] and hidden >= cfg["hidden"]
+    cycle = [1, 2, 4, 8]
+    dil = list(cfg["dilations"])
+    while len(dil) < num_blocks:
+        dil.append(cycle[len(dil) % len(cycle)])
+    cfg.update(num_blocks=num_blocks, hidden=hidden, dilations=dil)
+    big = EarshotCtc(**cfg)
+    old_sd, new_sd = model.state_dict(), big.state_dict()
+    for name, t in new_sd.items():
+        if name not in old_sd:
+            continue
+        o = old_sd[name]
+        if o.shape == t.shape:
+            t.copy_(o)
+        elif name.endswith("ff1.weight"):
+            t[: o.shape[0]].copy_(o)
+        elif name.endswith("ff1.bias"):
+            t[: o.shape[0]].copy_(o)
+        elif name.endswith("ff2.weight"):
+            t.zero_()
+            t[:, : o.shape[1]].copy_(o)
+        else:
+            raise ValueError(f"cannot grow {name}: {tuple(o.shape)} -> {tuple(t.shape)}")
+    for i in range(model.cfg["num_blocks"], num_blocks):
+        new_sd[f"blocks.{i}.ff2.weight"].zero_()
+        new_sd[f"blocks.{i}.ff2.bias"].zero_()
+    big.load_state_dict(new_sd)
+    return big
+
+
 class StreamWrapper(nn.Module):
     def __init__(self, m):
         super().__init__()

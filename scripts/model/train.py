@@ -193,6 +193,10 @@ def main():
     ap.add_argument("--anneal-steps", type=int, default=2000, help="steps to anneal the lr down to 5%%")
     ap.add_argument("--dropout", type=float, default=None, help="override the model's dropout")
     ap.add_argument("--specaug", type=int, default=1, help="0 disables feature masking")
+    ap.add_argument("--grow-blocks", type=int, default=None, help="with --init-onnx: append identity blocks up to this many")
+    ap.add_argument("--grow-hidden", type=int, default=None, help="with --init-onnx: widen the feed-forward layers to this")
+    ap.add_argument("--cosine-hours", type=float, default=None,
+                    help="cosine lr decay to 5%% over this many wall-clock hours of this run (replaces the step schedule)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     seed_all(args.seed)
@@ -209,11 +213,13 @@ def main():
     model = EarshotCtc(sp.get_piece_size())
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=1e-3)
     step = 0
+    t_base = 0.0  # wall-clock seconds of earlier runs of the same cosine schedule
     rng = random.Random(args.seed)
     if last.exists():
         ck = torch.load(last, map_location="cpu")
         model = EarshotCtc(**ck["cfg"])
         model.load_state_dict(ck["model"])
+        t_base = ck.get("run_seconds", 0.0)
         opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=1e-3)
         opt.load_state_dict(ck["opt"])
         step = ck["step"]
@@ -224,8 +230,15 @@ def main():
         from init_from_onnx import load_from_onnx
 
         model = load_from_onnx(args.init_onnx)
+        if args.grow_blocks or args.grow_hidden:
+            from model import grow
+
+            model = grow(model, args.grow_blocks, args.grow_hidden)
+            print(f"grown to {model.cfg['num_blocks']} blocks, hidden {model.cfg['hidden']}: "
+                  f"{sum(p.numel() for p in model.parameters())} parameters", flush=True)
         opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=1e-3)
-        step = args.warmup  # skip warm-up when continuing a trained model
+        # skip warm-up when continuing a trained model as it is; a grown one warms up its new weights
+        step = 0 if (args.grow_blocks or args.grow_hidden) else args.warmup
         print(f"initialised from {args.init_onnx}", flush=True)
     else:
         compute_norm(model, corpus.items)
@@ -239,7 +252,8 @@ def main():
     def save(tag="last"):
         tmp = CKPT_DIR / f"{tag}.pt.tmp"
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "cfg": model.cfg, "step": step,
-                    "rng": rng.getstate(), "torch_rng": torch.get_rng_state()}, tmp)
+                    "rng": rng.getstate(), "torch_rng": torch.get_rng_state(),
+                    "run_seconds": t_base + time.time() - t_start}, tmp)
         os.replace(tmp, CKPT_DIR / f"{tag}.pt")
         print(f"[ckpt] step {step} -> {tag}.pt", flush=True)
 
@@ -261,6 +275,9 @@ def main():
             lr = args.lr * min((step + 1) / args.warmup, math.sqrt(max(args.hold, args.warmup) / (step + 1)), 1.0)
             if step > args.anneal_start:
                 lr *= max(0.05, 1.0 - (step - args.anneal_start) / args.anneal_steps)
+            if args.cosine_hours:
+                frac = min(1.0, (t_base + time.time() - t_start) / (args.cosine_hours * 3600))
+                lr = args.lr * min(1.0, (step + 1) / args.warmup) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
             for g in opt.param_groups:
                 g["lr"] = lr
             with torch.no_grad():
