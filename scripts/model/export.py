@@ -17,7 +17,7 @@ import torch
 from onnx import numpy_helper
 
 from common import MODEL_DIR, WORK
-from model import HOP, SR, STACK, WIN, EarshotCtc, StreamWrapper
+from model import HOP, NFFT, NMEL, SR, STACK, WIN, EarshotCtc, StreamWrapper
 
 CHUNK_MS = 300  # fixed by sherpa-onnx for this model type
 
@@ -90,7 +90,7 @@ def export(m, ck, out_dir, tokens, chunk_ms=CHUNK_MS, name="earshot-en"):
         "left_context_frames": str(sum(b.ctx for b in m.blocks)),
         "state_layout": json.dumps({"audio_overlap": WIN - HOP,
                                     "caches": [[b.ctx, m.d] for b in m.blocks]}),
-        "feature": "log-mel 80, 25 ms window, 10 ms hop, 512-pt DFT, in graph",
+        "feature": f"log-mel {NMEL} (60-3800 Hz), 25 ms window, 10 ms hop, {NFFT}-point DFT at {SR} Hz, in graph",
         "earshot_config": json.dumps(cfg),
         "earshot_step": str(ck.get("step", 0)),
         "version": "1",
