@@ -39,10 +39,19 @@ def load_wav_8k(path):
     return np.clip(y, -32768, 32767).astype(np.int16)
 
 
+def is_hard(augment):
+    """The harshest augmentation draws: 5 dB noise, babble at <= 10 dB, long reverberation, or
+    reverberation plus <= 10 dB noise. A small model spends its capacity on these for little gain."""
+    snr = augment.get("snr_db", 99)
+    return (snr <= 5 or (augment.get("noise") == "babble" and snr <= 10) or augment.get("reverb_rt60", 0) > 0.6
+            or ("reverb_rt60" in augment and snr <= 10))
+
+
 class Corpus:
-    def __init__(self, sp, pattern):
+    def __init__(self, sp, pattern, skip_hard=False):
         self.sp = sp
         self.pattern = pattern
+        self.skip_hard = skip_hard
         self.items = []  # (audio int16 @8k, ids)
         self.seen = set()
 
@@ -59,6 +68,8 @@ class Corpus:
                     if key in self.seen:
                         continue
                     self.seen.add(key)
+                    if self.skip_hard and is_hard(r.get("augment", {})):
+                        continue
                     ids = self.sp.encode(r["norm"])
                     a = load_wav_8k(WORK / r["path"])
                     nfr = len(a) // FRAME
@@ -195,6 +206,7 @@ def main():
     ap.add_argument("--specaug", type=int, default=1, help="0 disables feature masking")
     ap.add_argument("--grow-blocks", type=int, default=None, help="with --init-onnx: append identity blocks up to this many")
     ap.add_argument("--grow-hidden", type=int, default=None, help="with --init-onnx: widen the feed-forward layers to this")
+    ap.add_argument("--skip-hard", type=int, default=0, help="1 leaves out the harshest augmentation draws (is_hard)")
     ap.add_argument("--cosine-hours", type=float, default=None,
                     help="cosine lr decay to 5%% over this many wall-clock hours of this run (replaces the step schedule)")
     args = ap.parse_args()
@@ -202,7 +214,7 @@ def main():
     seed_all(args.seed)
     CKPT_DIR.mkdir(parents=True, exist_ok=True)
     sp = spm.SentencePieceProcessor(model_file=str(WORK / "bpe.model"))
-    corpus = Corpus(sp, str(CORPUS / "manifest-train-w*.jsonl"))
+    corpus = Corpus(sp, str(CORPUS / "manifest-train-w*.jsonl"), skip_hard=bool(args.skip_hard))
     test = Corpus(sp, str(CORPUS / "manifest-test-w*.jsonl"))
     test.refresh()
     test_refs = [sp.decode(ids) for _, ids in test.items]
