@@ -73,7 +73,7 @@ it('gateway and ASR worker as two processes: a session end to end; killing the w
   const url = /ws:\/\/127\.0\.0\.1:\d+\/v3\/ws/.exec(gateway.line)![0];
 
   const audio = await readAudioFile(`${FIXTURES}/heldout-0001.wav`);
-  const pcm = Int16Array.from(audio.samples, (x) => Math.max(-32768, Math.min(32767, Math.round(x * 32768))));
+  const pcm = audio.samples;
   const client = new TestClient(`${url}?sample_rate=${audio.sampleRate}&speech_model=universal-streaming-english`);
   await client.type('Begin');
   await streamAudio(client, pcm, audio.sampleRate, 100, 4);
