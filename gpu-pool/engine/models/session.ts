@@ -13,9 +13,10 @@ export async function openSession(path: string, settings: SessionSettings): Prom
     executionProviders: settings.provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
     intraOpNumThreads: settings.intraOpThreads,
     interOpNumThreads: 1,
-    // 'extended' measured ~20% faster than 'all' on the T-one CTC model (the NCHWc layout
-    // transforms 'all' adds do not pay off at streaming batch sizes).
-    graphOptimizationLevel: 'extended',
+    // 'basic' measured 5-9 % faster per stream-chunk than 'extended' and 'all' on the 14-block
+    // T-one model at batch 16-32 (the layout transforms of the higher levels do not pay off at
+    // streaming batch sizes); docs/benchmarks.md.
+    graphOptimizationLevel: 'basic',
     executionMode: 'sequential',
   });
 }
