@@ -6,11 +6,11 @@
  * serving (it refuses new sessions with 3005 until a worker is back).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { readAudioFile } from '../gpu-pool/engine/testing/audio-files.ts';
 import { normalise, streamAudio, TestClient } from '../functions/streaming/testing/harness.ts';
+import { freePort } from '../gpu-pool/grpc/testing/free-port.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = `${ROOT}/scripts/eval/fixtures/heldout`;
@@ -19,14 +19,6 @@ const children: ChildProcess[] = [];
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Starts `runtime/main.ts` with a role and waits for the line that says it is up. */
 async function startRole(role: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; line: string }> {

@@ -6,7 +6,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:http2';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +18,7 @@ import { frames, readPcmWav } from '../grpc/testing/wav.ts';
 import { AsrPoolError, type AsrPool, type AsrSessionEvent, type AsrSessionRequest } from './api.ts';
 import { createGrpcAsrPool } from './grpc-asr-pool.ts';
 import { parseRoutingTable } from './routing-table.ts';
+import { freePort } from '../grpc/testing/free-port.ts';
 
 const CONFIG_PATH = fileURLToPath(new URL('../../infra/nginx_streaming_asr.conf', import.meta.url));
 const hasNginx = spawnSync('nginx', ['-v']).status === 0;
@@ -43,14 +43,6 @@ function h2Get(port: number, path: string): Promise<{ status: number; body: stri
     });
     stream.on('error', reject);
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** The committed config with service names → loopback ports and writable paths for a non-daemon run. */

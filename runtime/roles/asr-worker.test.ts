@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGrpcAsrPool } from '../../gpu-pool/client/grpc-asr-pool.ts';
@@ -8,16 +7,9 @@ import { healthCheck } from '../../gpu-pool/grpc/testing/raw-client.ts';
 import { TEST_MODEL_DIR, TEST_WAV } from '../../gpu-pool/grpc/testing/test-engine.ts';
 import { frames, readPcmWav } from '../../gpu-pool/grpc/testing/wav.ts';
 import { asrWorkerOptionsFromEnv } from './asr-worker.ts';
+import { freePort } from '../../gpu-pool/grpc/testing/free-port.ts';
 
 const ROLE_ENTRY = fileURLToPath(new URL('./asr-worker.ts', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('asr-worker role', () => {
   it('reads the seed-compatible environment with its defaults', () => {

@@ -1,3 +1,5 @@
+import { editDistance } from '../../gpu-pool/engine/testing/edit-distance.ts';
+
 // Word error rate with the normalisation used for every set: upper case, punctuation stripped.
 export function normalizeText(s: string): string {
   return s
@@ -9,17 +11,6 @@ export function normalizeText(s: string): string {
     .trim();
 }
 
-export function editDistance(ref: string[], hyp: string[]): number {
-  let prev = Array.from({ length: hyp.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= ref.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= hyp.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ref[i - 1] === hyp[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[hyp.length];
-}
 
 export interface WerResult {
   errors: number;

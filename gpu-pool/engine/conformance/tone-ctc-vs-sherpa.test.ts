@@ -7,8 +7,9 @@ import type { DecodedToken } from '../models/model.ts';
 import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
 import { createSherpaRecognizer, sherpaDecode, type SherpaModelConfig } from '../testing/sherpa-reference.ts';
 import { decodeClipsLikeTheWorker } from '../testing/decode-clips.ts';
-import { finalWordsThroughEngine } from '../testing/engine-transcript.ts';
+import { finalWordsThroughEngine, tokensToText } from '../testing/engine-transcript.ts';
 import { synthesizeSpeechLike } from '../testing/synthetic-speech.ts';
+import { editDistance } from '../testing/edit-distance.ts';
 
 /**
  * Earshot vs sherpa-onnx-node on a T-one-format model: the project's model when it is in
@@ -111,28 +112,4 @@ for (const dir of models) {
       }
     });
   });
-}
-
-function tokensToText(tokens: DecodedToken[], symbols: string[]): string {
-  return tokens
-    .map((t) => symbols[t.id])
-    .filter((s) => !/^<.*>$/.test(s))
-    .join('')
-    .replace(/▁/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean)
-    .join(' ');
-}
-
-/** Levenshtein distance between two token sequences (token text and frame must both match). */
-function editDistance(a: string[], b: string[]): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

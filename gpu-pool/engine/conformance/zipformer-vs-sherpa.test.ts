@@ -8,7 +8,7 @@ import { StreamPipeline } from '../scheduler/stream-pipeline.ts';
 import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
 import { createSherpaRecognizer, sherpaDecode, type SherpaModelConfig } from '../testing/sherpa-reference.ts';
 import { decodeClipsLikeTheWorker } from '../testing/decode-clips.ts';
-import { finalWordsThroughEngine } from '../testing/engine-transcript.ts';
+import { finalWordsThroughEngine, tokensToText } from '../testing/engine-transcript.ts';
 import { synthesizeSpeechLike } from '../testing/synthetic-speech.ts';
 
 /**
@@ -119,14 +119,7 @@ for (const fixture of fixtures) {
         const tokens: DecodedToken[] = [];
         while (pipe.frontEnd.readyCount > 0) tokens.push(...(await model.runBatch([pipe.modelState] as never, [pipe.frontEnd.take()!]))[0].tokens);
         tokens.push(...model.finalize(pipe.modelState as never));
-        const expected = tokens
-          .map((t) => model.tokens.symbols[t.id])
-          .filter((s) => !/^<.*>$/.test(s))
-          .join('')
-          .replace(/▁/g, ' ')
-          .split(/\s+/)
-          .filter(Boolean)
-          .join(' ');
+        const expected = tokensToText(tokens, model.tokens.symbols);
         const finals = await finalWordsThroughEngine(engine, c.audio, [3333], { decoding: 'modified_beam_search' });
         expect(finals.join(' '), c.name).toBe(expected);
       }

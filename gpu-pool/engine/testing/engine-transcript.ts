@@ -35,3 +35,15 @@ export async function finalWordsThroughEngine(
   stream.close();
   return finals;
 }
+
+/** The text a token sequence spells (sentencepiece "▁" = word start; <blk>-style symbols dropped). */
+export function tokensToText(tokens: Array<{ id: number }>, symbols: string[]): string {
+  return tokens
+    .map((t) => symbols[t.id])
+    .filter((s) => !/^<.*>$/.test(s))
+    .join('')
+    .replace(/▁/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .join(' ');
+}
