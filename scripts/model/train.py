@@ -208,7 +208,8 @@ def main():
     ap.add_argument("--grow-hidden", type=int, default=None, help="with --init-onnx: widen the feed-forward layers to this")
     ap.add_argument("--skip-hard", type=int, default=0, help="1 leaves out the harshest augmentation draws (is_hard)")
     ap.add_argument("--cosine-hours", type=float, default=None,
-                    help="cosine lr decay to 5%% over this many wall-clock hours of this run (replaces the step schedule)")
+                    help="cosine lr decay to 5%% over this many wall-clock hours of training, counting earlier runs "
+                         "resumed from last.pt (replaces the step schedule)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     seed_all(args.seed)
