@@ -49,6 +49,31 @@ def save(model, path):
     onnx.save(model, str(path))
 
 
+def chunk_projection(rng):
+    """What both encoder layouts share: drop the right-context frames, project stacked frames to
+    the joiner dimension ("proj" [N, T', D]) and summarise the chunk per stream ("x_mean" [N]).
+    Returns (initializers, nodes); w_in is the encoder's first random draw."""
+    inits = [
+        c("w_in", (rng.standard_normal((SUB * FEAT, D)) * 0.6 / np.sqrt(SUB * FEAT)).astype(np.float32)),
+        c("feat_shift", np.array(8.0, dtype=np.float32)),
+        c("sub_shape", np.array([0, DECODE_CHUNK // SUB, SUB * FEAT], dtype=np.int64)),
+        c("starts", np.array([0], dtype=np.int64)),
+        c("ends", np.array([DECODE_CHUNK], dtype=np.int64)),
+        c("axis1", np.array([1], dtype=np.int64)),
+        c("half", np.array(0.5, dtype=np.float32)),
+        c("gain", np.array(2.0, dtype=np.float32)),
+        c("n_1_1", np.array([-1, 1, 1], dtype=np.int64)),
+    ]
+    nodes = [
+        helper.make_node("Slice", ["x", "starts", "ends", "axis1"], ["x_main"]),
+        helper.make_node("Add", ["x_main", "feat_shift"], ["x_shift"]),
+        helper.make_node("Reshape", ["x_shift", "sub_shape"], ["x_sub"]),
+        helper.make_node("MatMul", ["x_sub", "w_in"], ["proj"]),
+        helper.make_node("ReduceMean", ["x_shift"], ["x_mean"], axes=[1, 2], keepdims=0),  # [N]
+    ]
+    return inits, nodes
+
+
 def encoder(rng):
     inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", T, FEAT])]
     outputs = [helper.make_tensor_value_info("encoder_out", TensorProto.FLOAT, ["N", DECODE_CHUNK // SUB, D])]
@@ -74,28 +99,15 @@ def encoder(rng):
     inputs.append(helper.make_tensor_value_info("processed_lens", TensorProto.INT64, ["N"]))
     outputs.append(helper.make_tensor_value_info("new_processed_lens", TensorProto.INT64, ["N"]))
 
-    inits += [
-        c("w_in", (rng.standard_normal((SUB * FEAT, D)) * 0.6 / np.sqrt(SUB * FEAT)).astype(np.float32)),
-        c("feat_shift", np.array(8.0, dtype=np.float32)),
-        c("sub_shape", np.array([0, DECODE_CHUNK // SUB, SUB * FEAT], dtype=np.int64)),
-        c("starts", np.array([0], dtype=np.int64)),
-        c("ends", np.array([DECODE_CHUNK], dtype=np.int64)),
-        c("axis1", np.array([1], dtype=np.int64)),
-        c("half", np.array(0.5, dtype=np.float32)),
+    shared_inits, shared_nodes = chunk_projection(rng)
+    inits += shared_inits + [
         c("decay", np.array(0.9, dtype=np.float32)),
-        c("gain", np.array(2.0, dtype=np.float32)),
         c("chunk", np.array(DECODE_CHUNK, dtype=np.int64)),
-        c("n_1_1", np.array([-1, 1, 1], dtype=np.int64)),
         c("one_n_1", np.array([1, -1, 1], dtype=np.int64)),
         c("n_1_1_1", np.array([-1, 1, 1, 1], dtype=np.int64)),
     ]
-    nodes += [
-        helper.make_node("Slice", ["x", "starts", "ends", "axis1"], ["x_main"]),
-        helper.make_node("Add", ["x_main", "feat_shift"], ["x_shift"]),
-        helper.make_node("Reshape", ["x_shift", "sub_shape"], ["x_sub"]),
-        helper.make_node("MatMul", ["x_sub", "w_in"], ["proj"]),
-        # Per-stream summary of the chunk, fed back into the states.
-        helper.make_node("ReduceMean", ["x_shift"], ["x_mean"], axes=[1, 2], keepdims=0),  # [N]
+    # The per-stream summary of the chunk (x_mean) is fed back into the states.
+    nodes += shared_nodes + [
         helper.make_node("Reshape", ["x_mean", "n_1_1"], ["x_mean_b0"]),  # [N,1,1]
         helper.make_node("Reshape", ["x_mean", "one_n_1"], ["x_mean_b1"]),  # [1,N,1]
         helper.make_node("Reshape", ["x_mean", "n_1_1_1"], ["x_mean_b0_4"]),  # [N,1,1,1]
@@ -160,24 +172,9 @@ def encoder_v1(rng):
     for name, shape, _, dt in states:
         inputs.append(helper.make_tensor_value_info(name, dt, shape))
         outputs.append(helper.make_tensor_value_info("new_" + name, dt, shape))
-    inits = [
-        c("w_in", (rng.standard_normal((SUB * FEAT, D)) * 0.6 / np.sqrt(SUB * FEAT)).astype(np.float32)),
-        c("feat_shift", np.array(8.0, dtype=np.float32)),
-        c("sub_shape", np.array([0, DECODE_CHUNK // SUB, SUB * FEAT], dtype=np.int64)),
-        c("starts", np.array([0], dtype=np.int64)),
-        c("ends", np.array([DECODE_CHUNK], dtype=np.int64)),
-        c("axis1", np.array([1], dtype=np.int64)),
-        c("half", np.array(0.5, dtype=np.float32)),
-        c("gain", np.array(2.0, dtype=np.float32)),
-        c("one64", np.array(1, dtype=np.int64)),
-        c("n_1_1", np.array([-1, 1, 1], dtype=np.int64)),
-    ]
-    nodes = [
-        helper.make_node("Slice", ["x", "starts", "ends", "axis1"], ["x_main"]),
-        helper.make_node("Add", ["x_main", "feat_shift"], ["x_shift"]),
-        helper.make_node("Reshape", ["x_shift", "sub_shape"], ["x_sub"]),
-        helper.make_node("MatMul", ["x_sub", "w_in"], ["proj"]),
-        helper.make_node("ReduceMean", ["x_shift"], ["x_mean"], axes=[1, 2], keepdims=0),  # [N]
+    inits, nodes = chunk_projection(rng)
+    inits.append(c("one64", np.array(1, dtype=np.int64)))
+    nodes += [
         # Read back cached_avg_0 [L, N, D] (batch axis 1) and cached_key_1 [L, left, N, A] (axis 2).
         helper.make_node("ReduceMean", ["cached_avg_0"], ["avg_mean"], axes=[0, 2], keepdims=0),
         helper.make_node("ReduceMean", ["cached_key_1"], ["key_mean"], axes=[0, 1, 3], keepdims=0),
