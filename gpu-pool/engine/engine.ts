@@ -5,7 +5,7 @@ import type { AsrEngine, AsrStream, EngineOptions, ModelInfo, StreamOptions } fr
 import { findModelFile } from './endpointing/model-search-path.ts';
 import { EngineError } from './errors.ts';
 import type { ModelDescription } from './models/model.ts';
-import type { FromWorker, ToWorker, WorkerSettings } from './scheduler/messages.ts';
+import type { FromWorker, StreamCommand, ToWorker, WorkerSettings } from './scheduler/messages.ts';
 import { chooseProvider } from './scheduler/provider-probe.ts';
 import { EngineStream, type StreamHost } from './stream/asr-stream.ts';
 import { validateStreamOptions } from './stream/options.ts';
@@ -17,6 +17,23 @@ interface WorkerHandle {
   streams: Map<string, EngineStream>;
   batches: number;
   batchedChunks: number;
+  /** Commands queued this event-loop turn, posted together (see ToWorker). */
+  outbox: StreamCommand[];
+  transfer: ArrayBuffer[];
+}
+
+/** Queue a command for the worker; the queue goes out once the current I/O callbacks are done. */
+function send(handle: WorkerHandle, command: StreamCommand): void {
+  if (handle.outbox.length === 0) setImmediate(() => postOutbox(handle));
+  handle.outbox.push(command);
+  if (command.type === 'audio') handle.transfer.push(command.samples.buffer as ArrayBuffer);
+}
+
+function postOutbox(handle: WorkerHandle): void {
+  if (handle.outbox.length === 0) return;
+  handle.worker.postMessage({ type: 'commands', commands: handle.outbox } satisfies ToWorker, handle.transfer);
+  handle.outbox = [];
+  handle.transfer = [];
 }
 
 /**
@@ -63,7 +80,7 @@ export async function createEngine(options: EngineOptions): Promise<AsrEngine> {
 
 function startWorker(settings: WorkerSettings): Promise<{ handle: WorkerHandle; hello: Extract<FromWorker, { type: 'ready' }> }> {
   const worker = new Worker(new URL('./scheduler/worker-entry.mjs', import.meta.url), { workerData: settings });
-  const handle: WorkerHandle = { worker, streams: new Map(), batches: 0, batchedChunks: 0 };
+  const handle: WorkerHandle = { worker, streams: new Map(), batches: 0, batchedChunks: 0, outbox: [], transfer: [] };
   return new Promise((resolve, reject) => {
     const onFirst = (msg: FromWorker) => {
       if (msg.type === 'ready') {
@@ -82,8 +99,8 @@ function startWorker(settings: WorkerSettings): Promise<{ handle: WorkerHandle; 
 
 function route(handle: WorkerHandle, msg: FromWorker): void {
   switch (msg.type) {
-    case 'result':
-      handle.streams.get(msg.id)?.onResult(msg.asr, msg.vad);
+    case 'results':
+      for (const r of msg.results) handle.streams.get(r.id)?.onResult(r.asr, r.vad);
       return;
     case 'flushed':
       handle.streams.get(msg.id)?.onFlushed(msg.reqId);
@@ -140,11 +157,7 @@ class Engine implements AsrEngine {
       symbols: this.symbols,
       frameMs: this.frameMs,
       vadWindowMs: this.vadWindowMs,
-      send: (stream, msg) => {
-        const m = { ...msg, id: stream.id } as ToWorker;
-        if (m.type === 'audio') handle.worker.postMessage(m, [m.samples.buffer as ArrayBuffer]);
-        else handle.worker.postMessage(m);
-      },
+      send: (stream, msg) => send(handle, { ...msg, id: stream.id }),
       detach: (stream) => {
         handle.streams.delete(stream.id);
         pinned.delete(stream.id);
@@ -153,7 +166,7 @@ class Engine implements AsrEngine {
     const stream = new EngineStream(host, opts);
     handle.streams.set(stream.id, stream);
     pinned.set(stream.id, handle);
-    handle.worker.postMessage({ type: 'open', id: stream.id, inputRate: opts.sampleRate, decoding: opts.decoding ?? 'greedy_search' } satisfies ToWorker);
+    send(handle, { type: 'open', id: stream.id, inputRate: opts.sampleRate, decoding: opts.decoding ?? 'greedy_search' });
     return stream;
   }
 
@@ -181,6 +194,7 @@ class Engine implements AsrEngine {
               clearTimeout(t);
               resolve();
             });
+            postOutbox(h);
             h.worker.postMessage({ type: 'shutdown' } satisfies ToWorker);
           }),
       ),

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SileroVad } from '../endpointing/silero-vad.ts';
 import { loadModel } from '../models/load-model.ts';
 import type { StreamingModel } from '../models/model.ts';
-import type { AsrChunkMessage, FromWorker, ToWorker, WorkerSettings } from './messages.ts';
+import type { AsrChunkMessage, FromWorker, StreamCommand, StreamResult, ToWorker, WorkerSettings } from './messages.ts';
 import { StreamPipeline } from './stream-pipeline.ts';
 
 /**
@@ -20,8 +20,8 @@ let running = false;
 let batches = 0;
 let batchedChunks = 0;
 
-function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(msg, transfer);
+function post(msg: FromWorker): void {
+  port.postMessage(msg);
 }
 
 async function init(): Promise<void> {
@@ -43,35 +43,46 @@ function vadRateFor(modelRate: number): number {
 }
 
 function onMessage(msg: ToWorker): void {
+  if (msg.type === 'shutdown') {
+    if (timer) clearTimeout(timer);
+    void Promise.allSettled([model.release(), vad?.release()]).then(() => process.exit(0));
+    return;
+  }
+  let work = false;
+  let flush = false;
+  for (const command of msg.commands) {
+    const r = apply(command);
+    work ||= r !== 'none';
+    flush ||= r === 'now';
+  }
+  if (work) schedule(flush);
+}
+
+/** Apply one stream command; says whether it brought work, and whether that work is urgent. */
+function apply(msg: StreamCommand): 'none' | 'later' | 'now' {
   switch (msg.type) {
     case 'open':
       streams.set(msg.id, new StreamPipeline(msg.id, msg.inputRate, model, msg.decoding, vad));
-      return;
+      return 'none';
     case 'audio': {
       const s = streams.get(msg.id);
-      if (!s || s.failed) return;
+      if (!s || s.failed) return 'none';
       s.accept(msg.samples);
-      schedule();
-      return;
+      return 'later';
     }
     case 'flush': {
       const s = streams.get(msg.id);
       if (!s) {
         post({ type: 'flushed', id: msg.id, reqId: msg.reqId });
-        return;
+        return 'none';
       }
       s.finish();
       s.pendingFlushes.push(msg.reqId);
-      schedule(true);
-      return;
+      return 'now';
     }
     case 'close':
       streams.delete(msg.id);
-      return;
-    case 'shutdown':
-      if (timer) clearTimeout(timer);
-      void Promise.allSettled([model.release(), vad?.release()]).then(() => process.exit(0));
-      return;
+      return 'none';
   }
 }
 
@@ -111,7 +122,7 @@ async function cycle(): Promise<void> {
     for (const s of streams.values()) {
       if (s.pendingFlushes.length > 0 && !s.hasAsrWork) {
         const rest = model.finalize?.(s.modelState) ?? [];
-        if (rest.length > 0) post({ type: 'result', id: s.id, asr: [{ tokens: rest, frames: 0, blankProbs: new Float32Array(0) }], vad: [] });
+        if (rest.length > 0) post({ type: 'results', results: [{ id: s.id, asr: [{ tokens: rest, frames: 0, blankProbs: new Float32Array(0) }], vad: [] }] });
         for (const reqId of s.pendingFlushes) post({ type: 'flushed', id: s.id, reqId });
         s.pendingFlushes = [];
       }
@@ -122,11 +133,12 @@ async function cycle(): Promise<void> {
   if ([...streams.values()].some((s) => s.hasAsrWork || s.hasVadWork)) schedule(true);
 }
 
+/** Post everything decoded since the last post as one message (the main thread routes it). */
 function flushOut(asrOut: Map<string, AsrChunkMessage[]>, vadOut: Map<string, number[]>): void {
-  for (const s of new Set([...asrOut.keys(), ...vadOut.keys()])) {
-    const asr = asrOut.get(s) ?? [];
-    post({ type: 'result', id: s, asr, vad: vadOut.get(s) ?? [] }, asr.map((a) => a.blankProbs.buffer as ArrayBuffer));
-  }
+  const results: StreamResult[] = [];
+  for (const id of new Set([...asrOut.keys(), ...vadOut.keys()])) results.push({ id, asr: asrOut.get(id) ?? [], vad: vadOut.get(id) ?? [] });
+  // Copied, not transferred: a few dozen bytes per stream clone cheaper than detaching buffers.
+  if (results.length > 0) post({ type: 'results', results });
   asrOut.clear();
   vadOut.clear();
 }

@@ -12,13 +12,19 @@ export interface WorkerSettings {
   maxBatchSize: number;
 }
 
-/** Main thread → worker. Audio is float samples at the stream's input rate. */
-export type ToWorker =
+/** One stream's command. Audio is float samples at the stream's input rate. */
+export type StreamCommand =
   | { type: 'open'; id: string; inputRate: number; decoding: DecodingMethod }
   | { type: 'audio'; id: string; samples: Float32Array }
   | { type: 'flush'; id: string; reqId: number }
-  | { type: 'close'; id: string }
-  | { type: 'shutdown' };
+  | { type: 'close'; id: string };
+
+/**
+ * Main thread → worker. Commands travel in batches (everything the event loop produced for
+ * this worker in one turn, in order): one postMessage per turn instead of one per push keeps
+ * messaging off both threads' profiles when hundreds of streams push 10 times a second.
+ */
+export type ToWorker = { type: 'commands'; commands: StreamCommand[] } | { type: 'shutdown' };
 
 export interface AsrChunkMessage {
   tokens: { id: number; frame: number; prob: number }[];
@@ -26,11 +32,18 @@ export interface AsrChunkMessage {
   blankProbs: Float32Array;
 }
 
-/** Worker → main thread. */
+/** What one stream gets from one decoding pass: ASR chunk results and VAD probabilities. */
+export interface StreamResult {
+  id: string;
+  asr: AsrChunkMessage[];
+  vad: number[];
+}
+
+/** Worker → main thread. Results of one batch for all its streams travel together. */
 export type FromWorker =
   | { type: 'ready'; model: ModelDescription; symbols: string[]; blankId: number; vadWindowMs: number | null }
   | { type: 'load_failed'; message: string }
-  | { type: 'result'; id: string; asr: AsrChunkMessage[]; vad: number[] }
+  | { type: 'results'; results: StreamResult[] }
   | { type: 'flushed'; id: string; reqId: number }
   | { type: 'stream_error'; id: string; code: EngineErrorCode; message: string }
   | { type: 'stats'; batches: number; batchedChunks: number };
