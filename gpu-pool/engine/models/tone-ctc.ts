@@ -19,6 +19,10 @@ interface ToneState {
 }
 
 export class ToneCtcModel implements StreamingModel<ToneState> {
+  /** Batch input buffers, grown to the largest batch seen and reused (runs never overlap). */
+  private samplesIn = new Int32Array(0);
+  private statesIn = new Uint16Array(0);
+
   private constructor(
     readonly description: ModelDescription,
     readonly tokens: TokenTable,
@@ -71,7 +75,11 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
   async runBatch(states: ToneState[], chunks: Float32Array[]): Promise<ChunkResult[]> {
     const n = states.length;
     const s = this.samplesPerChunk;
-    const x = new Int32Array(n * s);
+    if (this.samplesIn.length < n * s) {
+      this.samplesIn = new Int32Array(n * s);
+      this.statesIn = new Uint16Array(n * this.stateDim);
+    }
+    const x = this.samplesIn.subarray(0, n * s);
     for (let b = 0; b < n; b++) {
       const c = chunks[b];
       const o = b * s;
@@ -82,7 +90,7 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
         x[o + i] = Math.trunc(f * 32767);
       }
     }
-    const st = new Uint16Array(n * this.stateDim);
+    const st = this.statesIn.subarray(0, n * this.stateDim);
     for (let b = 0; b < n; b++) st.set(states[b].state, b * this.stateDim);
     const feeds: Record<string, ort.Tensor> = {
       [this.session.inputNames[0]]: new ort.Tensor('int32', x, [n, s, 1]),
