@@ -89,6 +89,12 @@ export interface EngineOptions {
   preferInt8?: boolean;
   /** false runs without the VAD: speech/silence then come from the decoder's blank frames. Default true. */
   vad?: boolean;
+  /**
+   * Search for streams that do not choose one. 'auto': modified_beam_search when the model folder
+   * ships tuned search settings (decoding.json: language model, lexicon), else greedy_search.
+   * Default greedy_search (what the conformance tests compare with sherpa-onnx).
+   */
+  decoding?: 'auto' | 'greedy_search' | 'modified_beam_search';
 }
 
 export interface ModelInfo {

@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { createLogger } from '../../runtime/logger.ts';
 import type { AsrEngine, AsrStream, EngineOptions, ModelInfo, StreamOptions } from './api.ts';
 import { findModelFile } from './endpointing/model-search-path.ts';
 import { EngineError } from './errors.ts';
-import type { ModelDescription } from './models/model.ts';
+import type { DecodingMethod, ModelDescription } from './models/model.ts';
 import type { FromWorker, StreamCommand, ToWorker, WorkerSettings } from './scheduler/messages.ts';
 import { chooseProvider } from './scheduler/provider-probe.ts';
 import { EngineStream, type StreamHost } from './stream/asr-stream.ts';
@@ -74,8 +76,9 @@ export async function createEngine(options: EngineOptions): Promise<AsrEngine> {
     throw err;
   }
   const model = ready!.model;
-  log.info({ model, workers, ...settings }, 'ASR engine ready');
-  return new Engine(handles, model, ready!.symbols, ready!.vadWindowMs, choice.provider);
+  const decoding = options.decoding === 'auto' ? (existsSync(join(options.modelDir, 'decoding.json')) ? 'modified_beam_search' : 'greedy_search') : (options.decoding ?? 'greedy_search');
+  log.info({ model, workers, decoding, ...settings }, 'ASR engine ready');
+  return new Engine(handles, model, ready!.symbols, ready!.vadWindowMs, choice.provider, decoding);
 }
 
 function startWorker(settings: WorkerSettings): Promise<{ handle: WorkerHandle; hello: Extract<FromWorker, { type: 'ready' }> }> {
@@ -128,6 +131,7 @@ class Engine implements AsrEngine {
     private readonly symbols: string[],
     private readonly vadWindowMs: number | null,
     provider: 'cpu' | 'cuda',
+    private readonly defaultDecoding: DecodingMethod,
   ) {
     this.model = {
       type: description.type,
@@ -166,7 +170,7 @@ class Engine implements AsrEngine {
     const stream = new EngineStream(host, opts);
     handle.streams.set(stream.id, stream);
     pinned.set(stream.id, handle);
-    send(handle, { type: 'open', id: stream.id, inputRate: opts.sampleRate, decoding: opts.decoding ?? 'greedy_search' });
+    send(handle, { type: 'open', id: stream.id, inputRate: opts.sampleRate, decoding: opts.decoding ?? this.defaultDecoding });
     return stream;
   }
 

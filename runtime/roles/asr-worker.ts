@@ -31,6 +31,8 @@ export interface AsrWorkerOptions {
   /** Engine inference workers (ASR_WORKERS) and intra-op threads each (ASR_THREADS). */
   workers?: number;
   threads?: number;
+  /** Search for sessions (ASR_DECODING): auto (default), greedy_search or modified_beam_search. */
+  decoding?: EngineOptions['decoding'];
   /** How long live sessions may run on after stop() (DRAIN_GRACE_MS). Default 60 s. */
   drainGraceMs: number;
   /** Prometheus /metrics port (METRICS_PORT); unset = no metrics listener. */
@@ -60,6 +62,10 @@ export function asrWorkerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): A
   if (!modelDir) throw new Error(`MODEL_DIR is required for model version '${label}' (no default model folder for it)`);
   const maxOpenStreams = integer('MAX_OPEN_STREAMS', env.MAX_OPEN_STREAMS, 48)!;
   if (maxOpenStreams < 1) throw new Error('MAX_OPEN_STREAMS must be at least 1');
+  const decoding = env.ASR_DECODING?.trim() || 'auto';
+  if (decoding !== 'auto' && decoding !== 'greedy_search' && decoding !== 'modified_beam_search') {
+    throw new Error(`ASR_DECODING must be auto, greedy_search or modified_beam_search, got '${decoding}'`);
+  }
   return {
     port: integer('SERVER_PORT', env.SERVER_PORT, 50051)!,
     host: env.SERVER_HOST ?? '0.0.0.0',
@@ -68,6 +74,7 @@ export function asrWorkerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): A
     modelDir: isAbsolute(modelDir) ? modelDir : resolve(REPO_ROOT, modelDir),
     workers: integer('ASR_WORKERS', env.ASR_WORKERS, undefined),
     threads: integer('ASR_THREADS', env.ASR_THREADS, undefined),
+    decoding,
     drainGraceMs: integer('DRAIN_GRACE_MS', env.DRAIN_GRACE_MS, 60_000)!,
     metricsPort: integer('METRICS_PORT', env.METRICS_PORT, undefined),
   };
@@ -79,7 +86,7 @@ async function loadEngine(options: AsrWorkerOptions): Promise<AsrEngine> {
   const { createEngine } = (await import(enginePath)) as {
     createEngine: (options: EngineOptions) => AsrEngine | Promise<AsrEngine>;
   };
-  return createEngine({ modelDir: options.modelDir, workers: options.workers, threadsPerWorker: options.threads });
+  return createEngine({ modelDir: options.modelDir, workers: options.workers, threadsPerWorker: options.threads, decoding: options.decoding ?? 'auto' });
 }
 
 export async function startAsrWorker(options: AsrWorkerOptions = asrWorkerOptionsFromEnv()): Promise<AsrWorkerHandle> {

@@ -1,7 +1,14 @@
-// npm run eval:wer -- prints the WER of models/earshot-en per evaluation set, decoded by sherpa-onnx-node.
+// npm run eval:wer -- prints the WER of models/earshot-en per evaluation set, decoded two ways:
+// greedy CTC by sherpa-onnx-node (the independent reference: the acoustic model alone) and
+// Earshot's beam search with the folder's language model and lexicon (decoding.json; what the
+// server uses by default).
 //   tsx scripts/eval/eval-wer.ts [--model model.int8.onnx] [--verbose]
-import { readAudio } from './audio.js';
-import { createRecognizer, transcribe } from './sherpa.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AsrEngine } from '../../gpu-pool/engine/api.ts';
+import { readAudio, type Audio } from './audio.js';
+import { createEvalEngine, transcribeAll } from './earshot.js';
+import { createRecognizer, MODEL_DIR, transcribe } from './sherpa.js';
 import { heldoutCorpus, heldoutFixtures, realRecordings, type Utterance } from './sets.js';
 import { corpusCer, corpusWer, normalizeText } from './wer.js';
 
@@ -9,29 +16,33 @@ const args = process.argv.slice(2);
 const modelFile = args.includes('--model') ? args[args.indexOf('--model') + 1] : 'model.onnx';
 const verbose = args.includes('--verbose');
 
-async function run(name: string, utts: Utterance[] | null) {
-  if (!utts) {
-    console.log(`${name.padEnd(44)} (not available here)`);
-    return;
-  }
-  const rec = createRecognizer({ modelFile });
-  const pairs: Array<{ ref: string; hyp: string }> = [];
-  let seconds = 0;
-  for (const u of utts) {
-    const audio = await readAudio(u.path);
-    seconds += audio.samples.length / audio.sampleRate;
-    const hyp = transcribe(rec, audio);
-    pairs.push({ ref: u.ref, hyp });
-    if (verbose) console.log(`  ${u.id}\n    REF: ${normalizeText(u.ref)}\n    HYP: ${normalizeText(hyp)}`);
-  }
+const engine: AsrEngine | null = existsSync(join(MODEL_DIR, 'decoding.json')) ? await createEvalEngine(MODEL_DIR, modelFile.includes('int8')) : null;
+
+function report(name: string, utts: Utterance[], hyps: string[], seconds: number) {
+  const pairs = utts.map((u, i) => ({ ref: u.ref, hyp: hyps[i] }));
   const r = corpusWer(pairs);
   const c = corpusCer(pairs);
   console.log(
-    `${name.padEnd(46)} WER ${(r.wer * 100).toFixed(2).padStart(6)} %  CER ${(c.wer * 100).toFixed(2).padStart(6)} %  (${r.errors}/${r.words} words, ${utts.length} utts, ${(seconds / 60).toFixed(1)} min)`,
+    `${name.padEnd(70)} WER ${(r.wer * 100).toFixed(2).padStart(6)} %  CER ${(c.wer * 100).toFixed(2).padStart(6)} %  (${r.errors}/${r.words} words, ${utts.length} utts, ${(seconds / 60).toFixed(1)} min)`,
   );
+  if (verbose) pairs.forEach((p, i) => console.log(`  ${utts[i].id}\n    REF: ${normalizeText(p.ref)}\n    HYP: ${normalizeText(p.hyp)}`));
 }
 
-console.log(`model: models/earshot-en/${modelFile} (sherpa-onnx-node, greedy CTC)`);
+async function run(name: string, utts: Utterance[] | null) {
+  if (!utts) {
+    console.log(`${name.padEnd(70)} (not available here)`);
+    return;
+  }
+  const audios: Audio[] = [];
+  for (const u of utts) audios.push(await readAudio(u.path));
+  const seconds = audios.reduce((a, x) => a + x.samples.length / x.sampleRate, 0);
+  const rec = createRecognizer({ modelFile });
+  report(`${name}, greedy (sherpa-onnx-node)`, utts, audios.map((a) => transcribe(rec, a)), seconds);
+  if (engine) report(`${name}, beam + LM + lexicon (Earshot)`, utts, await transcribeAll(engine, audios, 'modified_beam_search'), seconds);
+}
+
+console.log(`model: models/earshot-en/${modelFile}`);
 await run('held-out synthetic, committed fixtures', heldoutFixtures());
 await run('held-out synthetic, full test set (work-data/)', heldoutCorpus());
 await run('real recordings (../shared/testdata)', realRecordings());
+await engine?.close();

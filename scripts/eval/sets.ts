@@ -11,7 +11,6 @@ export interface Utterance {
 const REPO = join(import.meta.dirname, '..', '..');
 export const FIXTURE_DIR = join(import.meta.dirname, 'fixtures', 'heldout');
 export const TESTDATA_DIR = join(REPO, '..', 'shared', 'testdata');
-export const CORPUS_TEST_MANIFEST = join(REPO, 'work-data', 'corpus', 'manifest-test.jsonl');
 
 function readTsv(path: string, pathCol: string, refCol: string): Utterance[] {
   const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim());
@@ -31,8 +30,18 @@ export function heldoutFixtures(): Utterance[] {
 
 /** The full held-out synthetic test set, present only where the corpus was synthesised. */
 export function heldoutCorpus(): Utterance[] | null {
-  if (!existsSync(CORPUS_TEST_MANIFEST)) return null;
-  return readFileSync(CORPUS_TEST_MANIFEST, 'utf8')
+  return corpusSplit('test');
+}
+
+/** The dev set (other held-out sentences, same held-out voices): for tuning decoding weights. */
+export function devCorpus(): Utterance[] | null {
+  return corpusSplit('dev');
+}
+
+function corpusSplit(split: 'test' | 'dev'): Utterance[] | null {
+  const manifest = join(REPO, 'work-data', 'corpus', `manifest-${split}.jsonl`);
+  if (!existsSync(manifest)) return null;
+  return readFileSync(manifest, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l))

@@ -13,7 +13,9 @@ per-utterance RNG seeded from (--seed, utterance index), so the corpus is re-cre
 Held out from training: the espeak-ng variants in common.HELDOUT_ESPEAK_VARIANTS and the
 'heldout' sentences of texts.jsonl. The test set uses only those.
 
-Output: work-data/corpus/{train,test}/NNNNNN.wav (16 kHz int16 mono) and manifest shards
+A dev set (--split dev) holds other held-out sentences, for tuning decoding weights (lm.py).
+
+Output: work-data/corpus/{train,test,dev}/NNNNNN.wav (16 kHz int16 mono) and manifest shards
 work-data/corpus/manifest-<split>-w<k>.jsonl (one JSON object per utterance). Resumable:
 already-written utterances are skipped.
 """
@@ -224,7 +226,9 @@ def augment(x, rng, babble_pool, clean_prob=0.2):
 
 # ---------------------------------------------------------------- jobs
 def make_jobs(split, n, seed, texts):
-    rng = random.Random(f"{seed}-{split}")
+    # The dev set draws held-out sentences from the far end of the test set's order, so the
+    # two never share a sentence while test + dev <= the number held out (texts.py --heldout).
+    rng = random.Random(f"{seed}-{'test' if split == 'dev' else split}")
     variants = espeak_variants()
     if split == "train":
         sents = [t for t in texts if t["split"] == "train"]
@@ -235,6 +239,8 @@ def make_jobs(split, n, seed, texts):
         espeak_voices = [f"{a}+{v}" for a in ESPEAK_ACCENTS for v in sorted(HELDOUT_ESPEAK_VARIANTS)]
     rng.shuffle(sents)
     jobs = []
+    if split == "dev":
+        sents = sents[::-1]
     for i in range(n):
         s = sents[i % len(sents)]
         if split == "train":
@@ -323,13 +329,14 @@ def worker(k, nworkers, split, jobs, seed, augment_on):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=1234)
-    ap.add_argument("--split", choices=["train", "test", "test-aug"], default="train")
+    ap.add_argument("--split", choices=["train", "test", "test-aug", "dev"], default="train",
+                    help="dev: held-out sentences not in test, for tuning decoding weights")
     ap.add_argument("--num", type=int, default=40000, help="number of utterances")
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
     texts = read_jsonl(WORK / "texts.jsonl")
-    jobs = make_jobs("train" if args.split == "train" else "test", args.num, args.seed, texts)
-    augment_on = args.split != "test"
+    jobs = make_jobs(args.split if args.split in ("train", "dev") else "test", args.num, args.seed, texts)
+    augment_on = args.split not in ("test", "dev")
     procs = [Process(target=worker, args=(k, args.workers, args.split, jobs, args.seed, augment_on))
              for k in range(args.workers)]
     for p in procs:

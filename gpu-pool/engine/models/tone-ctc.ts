@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RawFramer } from '../features/raw-frames.ts';
 import { ctcGreedyStep, type CtcGreedyState } from '../decoders/ctc-greedy.ts';
+import { createPrefixBeamState, ctcPrefixBeamStep, finalizePrefixBeam, type PrefixBeamContext, type PrefixBeamState } from '../decoders/ctc-prefix-beam.ts';
+import { loadBeamContext } from './beam-settings.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
 import { readTokens, type TokenTable } from './tokens.ts';
 import { openSession, ort, type SessionSettings } from './session.ts';
@@ -16,6 +18,8 @@ import { ModelFormatError, type ChunkResult, type DecodingMethod, type FrontEnd,
 interface ToneState {
   state: Uint16Array; // float16 bits
   ctc: CtcGreedyState;
+  /** Set for modified_beam_search: prefix beam search (with the folder's LM, if any). */
+  beam: PrefixBeamState | null;
 }
 
 export class ToneCtcModel implements StreamingModel<ToneState> {
@@ -29,6 +33,7 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
     private readonly session: ort.InferenceSession,
     private readonly samplesPerChunk: number,
     private readonly stateDim: number,
+    private readonly beamContext: PrefixBeamContext,
   ) {}
 
   static matches(metadata: Record<string, string>): boolean {
@@ -61,15 +66,21 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
       frameMs: frameLengthMs / framesPerChunk,
       vocabSize: vocab,
     };
-    return new ToneCtcModel(description, tokens, session, samplesPerChunk, stateDim);
+    const beamContext = loadBeamContext(dir, tokens, description.frameMs);
+    return new ToneCtcModel(description, tokens, session, samplesPerChunk, stateDim, beamContext);
   }
 
   createFrontEnd(): FrontEnd {
     return new RawFramer(this.samplesPerChunk);
   }
 
-  createState(_decoding: DecodingMethod): ToneState {
-    return { state: new Uint16Array(this.stateDim), ctc: { prev: -1, frameOffset: 0 } };
+  createState(decoding: DecodingMethod): ToneState {
+    const beam = decoding === 'modified_beam_search' ? createPrefixBeamState(this.beamContext) : null;
+    return { state: new Uint16Array(this.stateDim), ctc: { prev: -1, frameOffset: 0 }, beam };
+  }
+
+  finalize(state: ToneState) {
+    return state.beam ? finalizePrefixBeam(this.beamContext, state.beam) : [];
   }
 
   async runBatch(states: ToneState[], chunks: Float32Array[]): Promise<ChunkResult[]> {
@@ -104,7 +115,9 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
     const results: ChunkResult[] = [];
     for (let b = 0; b < n; b++) {
       states[b].state.set(next.subarray(b * this.stateDim, (b + 1) * this.stateDim));
-      results.push(ctcGreedyStep(states[b].ctc, lp.subarray(b * t * v, (b + 1) * t * v), t, v, this.tokens.blankId));
+      const rows = lp.subarray(b * t * v, (b + 1) * t * v);
+      const beam = states[b].beam;
+      results.push(beam ? ctcPrefixBeamStep(this.beamContext, beam, rows, t, v) : ctcGreedyStep(states[b].ctc, rows, t, v, this.tokens.blankId));
     }
     for (const k of Object.keys(out)) out[k].dispose?.();
     return results;

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { ctcGreedyStep } from './ctc-greedy.ts';
+import { createPrefixBeamContext, createPrefixBeamState, ctcPrefixBeamStep, finalizePrefixBeam, type PrefixBeamSettings } from './ctc-prefix-beam.ts';
+import { Lexicon } from './lexicon.ts';
+import { NgramLm } from './ngram-lm.ts';
+
+const SETTINGS: PrefixBeamSettings = { beam: 8, maxTokensPerFrame: 8, tokenPrune: 20, lmWeight: 1, wordBonus: 0, commitAfterFrames: 1000 };
+
+/** Frames of probabilities (rows over the vocabulary) → log-probs, flat. */
+function logProbs(rows: number[][]): Float32Array {
+  return Float32Array.from(rows.flat(), (p) => Math.log(Math.max(p, 1e-12)));
+}
+
+function decode(symbols: string[], rows: number[][], opts: { lm?: NgramLm; lexicon?: Lexicon; settings?: Partial<PrefixBeamSettings>; chunk?: number } = {}) {
+  const ctx = createPrefixBeamContext(symbols, 0, opts.lm ?? null, opts.lexicon ?? null, { ...SETTINGS, ...opts.settings });
+  const state = createPrefixBeamState(ctx);
+  const lp = logProbs(rows);
+  const v = symbols.length;
+  const chunk = opts.chunk ?? rows.length;
+  const streamed: number[] = [];
+  for (let f = 0; f < rows.length; f += chunk) {
+    const t = Math.min(chunk, rows.length - f);
+    streamed.push(...ctcPrefixBeamStep(ctx, state, lp.subarray(f * v, (f + t) * v), t, v).tokens.map((x) => x.id));
+  }
+  const final = finalizePrefixBeam(ctx, state).map((x) => x.id);
+  const text = [...streamed, ...final].map((id) => symbols[id]).join('').replace(/\u2581/g, ' ').trim();
+  return { streamed, final, text };
+}
+
+describe('CTC prefix beam search', () => {
+  it('sums the alignments of a prefix (greedy sees only blanks)', () => {
+    const symbols = ['<blk>', '\u2581A', '\u2581B'];
+    const rows = [
+      [0.5, 0.4, 0.1],
+      [0.5, 0.4, 0.1],
+    ];
+    const greedy = ctcGreedyStep({ prev: -1, frameOffset: 0 }, logProbs(rows), 2, 3, 0);
+    expect(greedy.tokens).toEqual([]);
+    // P(A) = .4·.4 + .4·.5 + .5·.4 = .56 > P(∅) = .25
+    expect(decode(symbols, rows).text).toBe('A');
+  });
+
+  it('keeps a repeated token apart only across a blank', () => {
+    const symbols = ['<blk>', '\u2581A', 'A'];
+    expect(decode(symbols, [[0, 1, 0], [0, 0, 1], [0, 0, 1]]).text).toBe('AA');
+    expect(decode(symbols, [[0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 0, 1]]).text).toBe('AAA');
+  });
+
+  it('spells only words of the lexicon', () => {
+    const symbols = ['<blk>', '\u2581C', 'A', 'T', 'R'];
+    const rows = [
+      [0, 1, 0, 0, 0],
+      [0, 0, 1, 0, 0],
+      [0.1, 0, 0, 0.55, 0.35],
+    ];
+    expect(decode(symbols, rows).text).toBe('CAT');
+    const lexicon = Lexicon.fromText('CAR \u2581C A R\nCA \u2581C A', symbols);
+    expect(decode(symbols, rows, { lexicon }).text).toBe('CAR');
+  });
+
+  it('lets the language model choose between acoustically close words', () => {
+    const symbols = ['<blk>', '\u2581I', '\u2581RED', '\u2581READ', '\u2581BOOKS'];
+    const lm = NgramLm.fromText(
+      ['\\data\\', 'ngram 1=6', 'ngram 2=2', '', '\\1-grams:', '-1\t<s>\t0', '-1\t</s>', '-1\tI\t0', '-1\tRED\t0', '-1\tREAD\t0', '-1\tBOOKS\t0', '', '\\2-grams:', '-0.1\tI READ', '-3\tI RED', '', '\\end\\'].join('\n'),
+    );
+    const rows = [
+      [0, 1, 0, 0, 0],
+      [1, 0, 0, 0, 0],
+      [0, 0, 0.55, 0.45, 0],
+      [1, 0, 0, 0, 0],
+      [0, 0, 0, 0, 1],
+    ];
+    expect(decode(symbols, rows).text).toBe('I RED BOOKS');
+    expect(decode(symbols, rows, { lm }).text).toBe('I READ BOOKS');
+  });
+
+  it('emits while streaming only what no later frame can change, and the rest on finalize', () => {
+    const symbols = ['<blk>', '\u2581A', '\u2581B'];
+    const rows = [[0.1, 0.8, 0.1], ...Array.from({ length: 3 }, () => [0.9, 0.05, 0.05])];
+    const r = decode(symbols, rows);
+    // Other paths (∅, "A B", ...) survive in the beam: nothing is certain yet.
+    expect(r.streamed).toEqual([]);
+    expect(r.final.map((id) => symbols[id])).toEqual(['\u2581A']);
+  });
+
+  it('commits the best path after a pause', () => {
+    const symbols = ['<blk>', '\u2581A', '\u2581B'];
+    const rows = [[0.1, 0.8, 0.1], ...Array.from({ length: 10 }, () => [0.9, 0.05, 0.05])];
+    const r = decode(symbols, rows, { settings: { commitAfterFrames: 8 } });
+    expect(r.streamed.map((id) => symbols[id])).toEqual(['\u2581A']);
+    expect(r.final).toEqual([]);
+  });
+
+  it('gives the same words whatever the chunking', () => {
+    const symbols = ['<blk>', '\u2581A', 'B', '\u2581C', 'D'];
+    // A pseudo-random but fixed posteriorgram.
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rows = Array.from({ length: 40 }, () => {
+      const r = symbols.map(() => rand() ** 3);
+      const z = r.reduce((a, b) => a + b, 0);
+      return r.map((x) => x / z);
+    });
+    const whole = decode(symbols, rows).text;
+    expect(whole.length).toBeGreaterThan(0);
+    for (const chunk of [1, 3, 10]) expect(decode(symbols, rows, { chunk }).text).toBe(whole);
+  });
+});

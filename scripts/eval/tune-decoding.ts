@@ -1,0 +1,55 @@
+// npm run eval:tune -- grid-searches the beam search's LM weight and word bonus for
+// models/earshot-en on the dev set (held-out sentences that the test set does not use), prints
+// dev WER per setting and the best pair. Write the winner into models/earshot-en/decoding.json.
+//   tsx scripts/eval/tune-decoding.ts [--weights 0.3,0.5,0.7] [--bonuses 0,1,2] [--beam 8]
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readAudio } from './audio.js';
+import { createEvalEngine, transcribeAll } from './earshot.js';
+import { MODEL_DIR } from './sherpa.js';
+import { devCorpus } from './sets.js';
+import { corpusWer } from './wer.js';
+
+process.env.LOG_LEVEL ??= 'warn';
+const args = process.argv.slice(2);
+const list = (flag: string, fallback: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : fallback).split(',').map(Number);
+const weights = list('--weights', '0.2,0.4,0.6,0.8,1.0');
+const bonuses = list('--bonuses', '0,1,2,3');
+const beam = list('--beam', '8')[0];
+const useLexicon = !args.includes('--no-lexicon');
+
+const utts = devCorpus();
+if (!utts) throw new Error('no dev set: run scripts/model/synth.py --split dev --num 150 first');
+const audios = await Promise.all(utts.map((u) => readAudio(u.path)));
+const current = JSON.parse(readFileSync(join(MODEL_DIR, 'decoding.json'), 'utf8')) as { lm?: string; lexicon?: string };
+const dir = mkdtempSync(join(tmpdir(), 'earshot-tune-'));
+for (const f of ['model.onnx', 'tokens.txt', current.lm ?? 'lm.arpa.gz', current.lexicon ?? 'lexicon.txt']) symlinkSync(join(MODEL_DIR, f), join(dir, f));
+
+async function devWer(settings: Record<string, unknown>, decoding: 'greedy_search' | 'modified_beam_search'): Promise<number> {
+  writeFileSync(join(dir, 'decoding.json'), JSON.stringify(settings));
+  const engine = await createEvalEngine(dir);
+  try {
+    const hyps = await transcribeAll(engine, audios, decoding);
+    return corpusWer(utts!.map((u, i) => ({ ref: u.ref, hyp: hyps[i] }))).wer * 100;
+  } finally {
+    await engine.close();
+  }
+}
+
+console.log(`dev set: ${utts.length} utterances; beam ${beam}; lexicon ${useLexicon ? 'on' : 'off'}`);
+console.log(`greedy: WER ${(await devWer({}, 'greedy_search')).toFixed(2)} %`);
+console.log(`beam, no LM: WER ${(await devWer({ beam }, 'modified_beam_search')).toFixed(2)} %`);
+let best = { wer: Infinity, weight: 0, bonus: 0 };
+for (const weight of weights) {
+  const row: string[] = [];
+  for (const bonus of bonuses) {
+    const lexicon = useLexicon ? { lexicon: current.lexicon ?? 'lexicon.txt' } : {};
+    const wer = await devWer({ lm: current.lm ?? 'lm.arpa.gz', ...lexicon, lm_weight: weight, word_bonus: bonus, beam }, 'modified_beam_search');
+    row.push(`bonus ${bonus}: ${wer.toFixed(2)} %`);
+    if (wer < best.wer) best = { wer, weight, bonus };
+  }
+  console.log(`lm_weight ${weight}: ${row.join(', ')}`);
+}
+console.log(`best: lm_weight ${best.weight}, word_bonus ${best.bonus} → dev WER ${best.wer.toFixed(2)} %`);
+rmSync(dir, { recursive: true, force: true });
