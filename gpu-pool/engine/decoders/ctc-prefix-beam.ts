@@ -174,6 +174,16 @@ export function ctcPrefixBeamStep(ctx: PrefixBeamContext, s: PrefixBeamState, lo
     const frame = s.frameOffset + f;
     blankProbs[f] = Math.exp(logProbs[o + blankId]);
     candidates(logProbs, o, v, blankId, settings, scratchTokens);
+    const lpBlank = logProbs[o + blankId];
+    if (scratchTokens.length === 0) {
+      // Only blank is plausible (most frames of a peaky CTC model): every path gains the same
+      // log-prob, so the beam's order and the prefix tree stay as they are.
+      for (const p of s.paths) {
+        p.blank = logAdd(p.blank, p.nonBlank) + lpBlank;
+        p.nonBlank = -Infinity;
+      }
+      continue;
+    }
     // Children that already exist (a path's prefix one token longer than another's) must be
     // reached again, not duplicated: that is how alignments of one prefix merge.
     const children = new Map<PathNode, Map<number, PathNode | null>>();
@@ -198,7 +208,6 @@ export function ctcPrefixBeamStep(ctx: PrefixBeamContext, s: PrefixBeamState, lo
       const p = at(node);
       p.nonBlank = logAdd(p.nonBlank, logP);
     };
-    const lpBlank = logProbs[o + blankId];
     for (const p of s.paths) {
       const total = logAdd(p.blank, p.nonBlank);
       const stay = at(p.node);
