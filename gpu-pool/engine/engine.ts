@@ -108,6 +108,9 @@ function route(handle: WorkerHandle, msg: FromWorker): void {
     case 'flushed':
       handle.streams.get(msg.id)?.onFlushed(msg.reqId);
       return;
+    case 'turn_ended':
+      handle.streams.get(msg.id)?.onTurnEnded(msg.reqId);
+      return;
     case 'stream_error':
       handle.streams.get(msg.id)?.onError(msg.code, msg.message);
       return;
@@ -157,7 +160,9 @@ class Engine implements AsrEngine {
     const opts = validateStreamOptions(options);
     const handle = this.handles.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
     const pinned = this.pinned;
+    const decoding = opts.decoding ?? this.defaultDecoding;
     const host: StreamHost = {
+      searchHoldsBack: decoding === 'modified_beam_search',
       symbols: this.symbols,
       frameMs: this.frameMs,
       vadWindowMs: this.vadWindowMs,
@@ -170,7 +175,7 @@ class Engine implements AsrEngine {
     const stream = new EngineStream(host, opts);
     handle.streams.set(stream.id, stream);
     pinned.set(stream.id, handle);
-    send(handle, { type: 'open', id: stream.id, inputRate: opts.sampleRate, decoding: opts.decoding ?? this.defaultDecoding });
+    send(handle, { type: 'open', id: stream.id, inputRate: opts.sampleRate, decoding });
     return stream;
   }
 

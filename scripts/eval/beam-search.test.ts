@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AsrEngine } from '../../gpu-pool/engine/api.ts';
+import type { AsrEngine, RecognizedWord, StreamOptions } from '../../gpu-pool/engine/api.ts';
+import { readAudioFile, testdataFiles, toBytes } from '../../gpu-pool/engine/testing/audio-files.ts';
 import { readAudio, type Audio } from './audio.js';
 import { createEvalEngine, transcribeAll } from './earshot.js';
 import { heldoutFixtures } from './sets.js';
@@ -35,5 +36,40 @@ describe('beam search with the shipped language model and lexicon', () => {
     console.log(`held-out fixtures: greedy WER ${(greedy * 100).toFixed(2)} %, beam + LM + lexicon ${(beam * 100).toFixed(2)} %`);
     // Measured on the dev set: 62 % → 43 %; the bound leaves room for a different model.
     expect(beam).toBeLessThanOrEqual(greedy - 0.08);
+  });
+
+  it('repeats and drops nothing when turns end while the search is still unsure', async () => {
+    // Eager turns end on short pauses, often before the search has settled its last words: the
+    // worker commits its best path first, and the next turn starts after it.
+    const decode = async (path: string, turn: Partial<StreamOptions>) => {
+      const audio = await readAudioFile(path);
+      const stream = engine.createStream({ sampleRate: audio.sampleRate, encoding: 'pcm_s16le', minTurnSilenceMs: 400, maxTurnSilenceMs: 60_000, vadThreshold: 0.5, endOfTurnConfidenceThreshold: 1, decoding: 'modified_beam_search', ...turn });
+      const turns: RecognizedWord[][] = [];
+      stream.on((e) => {
+        if (e.kind === 'end_of_turn') turns.push(e.words);
+      });
+      const bytes = toBytes(audio.samples);
+      for (let p = 0; p < bytes.length; p += 3200) stream.push(bytes.subarray(p, p + 3200));
+      await stream.flush();
+      stream.close();
+      return turns;
+    };
+    const files = testdataFiles().slice(0, 10);
+    let eagerTurns = 0;
+    let eagerWords = 0;
+    let oneTurnWords = 0;
+    for (const f of files) {
+      const one = await decode(f.path, {});
+      const eager = await decode(f.path, { minTurnSilenceMs: 160, maxTurnSilenceMs: 400, endOfTurnConfidenceThreshold: 0 });
+      eagerTurns += eager.length;
+      eagerWords += eager.flat().length;
+      oneTurnWords += one.flat().length;
+      // Nothing said twice: each turn's words start after the previous turn's last word ended.
+      for (let k = 1; k < eager.length; k++) expect(eager[k][0].startMs, f.path).toBeGreaterThanOrEqual(eager[k - 1].at(-1)!.endMs);
+      for (const t of eager) expect(t.every((w) => w.isFinal)).toBe(true);
+    }
+    expect(eagerTurns).toBeGreaterThan(files.length);
+    // Nothing dropped: early decisions may pick other words at a boundary, not fewer.
+    expect(eagerWords).toBeGreaterThanOrEqual(0.9 * oneTurnWords);
   });
 });

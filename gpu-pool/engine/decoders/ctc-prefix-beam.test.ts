@@ -4,7 +4,7 @@ import { createPrefixBeamContext, createPrefixBeamState, ctcPrefixBeamStep, fina
 import { Lexicon } from './lexicon.ts';
 import { NgramLm } from './ngram-lm.ts';
 
-const SETTINGS: PrefixBeamSettings = { beam: 8, maxTokensPerFrame: 8, tokenPrune: 20, lmWeight: 1, wordBonus: 0, commitAfterFrames: 1000 };
+const SETTINGS: PrefixBeamSettings = { beam: 8, maxTokensPerFrame: 8, tokenPrune: 20, lmWeight: 1, wordBonus: 0, commitAfterFrames: 1000, oovPenalty: 100 };
 
 /** Frames of probabilities (rows over the vocabulary) → log-probs, flat. */
 function logProbs(rows: number[][]): Float32Array {

@@ -10,8 +10,8 @@ import type { NgramLm } from './ngram-lm.ts';
  * word (its piece starts with '▁'), the word it closes is scored by the language model:
  * score = log P_ctc(prefix) + lmWeight * log P_lm(words) + wordBonus * words.
  *
- * With a lexicon, paths may only spell its words (a trie walk per path): a weak acoustic model
- * then picks the nearest real word instead of a misspelling.
+ * With a lexicon, each path walks its trie; words outside it pay a penalty: a weak acoustic
+ * model then picks the nearest real word instead of a misspelling.
  *
  * Only the prefix that every surviving path shares is emitted while decoding: no later frame
  * can change it, so words built from it are never retracted. A pause longer than
@@ -31,6 +31,8 @@ export interface PrefixBeamSettings {
   wordBonus: number;
   /** Output frames without a new token on the best path after which it is committed. */
   commitAfterFrames: number;
+  /** With a lexicon: subtracted for each word that is not in it. */
+  oovPenalty: number;
 }
 
 /** What the search needs to know about the model's tokens, computed once per model. */
@@ -112,28 +114,29 @@ function score(p: Path): number {
 function closeWord(ctx: PrefixBeamContext, node: PathNode): { delta: number; history: number[] } {
   if (node.word === '') return { delta: 0, history: node.history };
   const { lm, settings } = ctx;
-  if (!lm) return { delta: settings.wordBonus, history: node.history };
+  // A word that left the lexicon paid already (see child); one that stops inside it pays now.
+  const oov = ctx.lexicon && node.lex >= 0 && ctx.lexicon.wordAt(node.lex) === null ? -settings.oovPenalty : 0;
+  if (!lm) return { delta: settings.wordBonus + oov, history: node.history };
   const id = lm.wordId(node.word);
   const history = node.history.length + 1 >= lm.order ? [...node.history.slice(node.history.length - lm.order + 2), id] : [...node.history, id];
-  return { delta: settings.lmWeight * lm.score(node.history, id) + settings.wordBonus, history };
+  return { delta: settings.lmWeight * lm.score(node.history, id) + settings.wordBonus + oov, history };
 }
 
-/** True when the node's word in progress (if any) is a whole word of the lexicon. */
-function atWordEnd(ctx: PrefixBeamContext, node: PathNode): boolean {
-  return !ctx.lexicon || node.word === '' || ctx.lexicon.wordAt(node.lex) !== null;
-}
-
-/** The prefix one token longer, or null where the lexicon does not allow that token. */
+/**
+ * The prefix one token longer, or null where that token cannot follow. A path that leaves the
+ * lexicon spells an out-of-vocabulary word and pays `oovPenalty` at once (so such paths do not
+ * crowd the beam): the lexicon steers the search without ever leaving it with no way forward.
+ */
 function child(ctx: PrefixBeamContext, parent: PathNode, token: number, frame: number, prob: number): PathNode | null {
   const lexicon = ctx.lexicon;
   let lex = Lexicon.ROOT;
   if (lexicon) {
-    if (ctx.startsWord[token] && !atWordEnd(ctx, parent)) return null;
-    if (!ctx.startsWord[token] && parent.word === '') return null;
-    lex = lexicon.next(ctx.startsWord[token] ? Lexicon.ROOT : parent.lex, token);
-    if (lex < 0) return null;
+    if (!ctx.startsWord[token] && parent.word === '') return null; // a word starts with '▁'
+    if (ctx.startsWord[token]) lex = lexicon.next(Lexicon.ROOT, token);
+    else lex = parent.lex < 0 ? -1 : lexicon.next(parent.lex, token);
   }
   const node: PathNode = { parent, token, frame, prob, depth: parent.depth + 1, lmScore: parent.lmScore, words: parent.words, history: parent.history, word: parent.word, lex };
+  if (lexicon && lex < 0 && (ctx.startsWord[token] || parent.lex >= 0)) node.lmScore -= ctx.settings.oovPenalty;
   if (ctx.startsWord[token]) {
     const closed = closeWord(ctx, parent);
     node.lmScore += closed.delta;
@@ -232,15 +235,22 @@ export function ctcPrefixBeamStep(ctx: PrefixBeamContext, s: PrefixBeamState, lo
   if (best.node.depth > s.emittedDepth && s.frameOffset - 1 - best.node.frame >= settings.commitAfterFrames) {
     s.paths = [best];
   }
-  return { tokens: emit(s, commonAncestor(s.paths.map((p) => p.node))), frames: t, blankProbs };
+  const tokens = emit(s, commonAncestor(s.paths.map((p) => p.node)));
+  return { tokens, frames: t, blankProbs, tentative: pathTokens(s.paths[0].node, s.emittedDepth) };
+}
+
+/** The tokens of a path below `depth`, oldest first. */
+function pathTokens(node: PathNode, depth: number): DecodedToken[] {
+  const out: DecodedToken[] = [];
+  for (let n: PathNode | null = node; n && n.depth > depth; n = n.parent) out.push({ id: n.token, frame: n.frame, prob: n.prob });
+  return out.reverse();
 }
 
 /** End of the stream's audio: close each path's last word and sentence, emit the best path. */
 export function finalizePrefixBeam(ctx: PrefixBeamContext, s: PrefixBeamState): DecodedToken[] {
   let best = s.paths[0];
   let bestScore = -Infinity;
-  const complete = s.paths.filter((p) => atWordEnd(ctx, p.node));
-  for (const p of complete.length > 0 ? complete : s.paths) {
+  for (const p of s.paths) {
     const closed = closeWord(ctx, p.node);
     const eos = ctx.lm && ctx.lm.eosId >= 0 ? ctx.settings.lmWeight * ctx.lm.score(closed.history, ctx.lm.eosId) : 0;
     const total = score(p) + closed.delta + eos;
@@ -257,9 +267,7 @@ export function finalizePrefixBeam(ctx: PrefixBeamContext, s: PrefixBeamState): 
 
 /** Hand out the tokens from the last emitted depth down to `upTo`, then forget the tree above it. */
 function emit(s: PrefixBeamState, upTo: PathNode): DecodedToken[] {
-  const out: DecodedToken[] = [];
-  for (let n: PathNode | null = upTo; n && n.depth > s.emittedDepth; n = n.parent) out.push({ id: n.token, frame: n.frame, prob: n.prob });
-  out.reverse();
+  const out = pathTokens(upTo, s.emittedDepth);
   s.emittedDepth = Math.max(s.emittedDepth, upTo.depth);
   upTo.parent = null; // everything above is emitted: no path can still need it
   return out;

@@ -88,6 +88,8 @@ export async function transducerModifiedBeam(nets: TransducerNets, s: BeamState,
 
 export function finalizeBeam(s: BeamState): DecodedToken[] {
   const best = bestHyp(s);
+  // The emitted tokens are the best path's: the other paths would disagree with them.
+  s.hyps = [best];
   return take(s, best, best.ys.length - s.contextSize);
 }
 

@@ -4,8 +4,9 @@ import type { RecognizedWord } from '../api.ts';
  * Tokens → words. Word boundaries: a separator token (" " in T-one vocabularies, a lone "▁")
  * ends the current word; a sentencepiece piece starting with "▁" starts a new one. Special
  * symbols (<unk>, <sos/eos>, ...) are dropped. A word is final once something after it proves
- * it ended (a boundary), or when the turn ends; greedy tokens never change once emitted, so
- * final words are immutable (spec §5.1).
+ * it ended (a boundary), or when the turn ends; committed tokens never change once emitted, so
+ * final words are immutable (spec §5.1). A beam search's tentative tail is shown as non-final
+ * words and replaced by each new guess.
  */
 interface WordInProgress {
   text: string;
@@ -14,10 +15,20 @@ interface WordInProgress {
   probSum: number;
   count: number;
   closed: boolean;
+  /** Shaped by tokens a beam search may still revise: never final. */
+  tentative?: boolean;
+}
+
+export interface TentativeToken {
+  id: number;
+  frame: number;
+  prob: number;
 }
 
 export class WordAssembler {
   private words: WordInProgress[] = [];
+  /** A beam search's best guess beyond its committed tokens, shown but never final. */
+  private tentative: TentativeToken[] = [];
   /** Bumped on every visible change: lets the stream skip snapshots when nothing changed. */
   version = 0;
 
@@ -28,15 +39,30 @@ export class WordAssembler {
     private readonly offsetMs = 0,
   ) {}
 
-  /** Returns true when the visible words changed. */
+  /** A committed token. Returns true when the visible words changed. */
   addToken(id: number, frame: number, prob: number): boolean {
+    const changed = this.append(this.words, id, frame, prob, false);
+    if (changed) this.version++;
+    return changed;
+  }
+
+  /** Replace the tentative tail (tokens after the committed ones). Returns true on a change. */
+  setTentative(tokens: TentativeToken[]): boolean {
+    const same = tokens.length === this.tentative.length && tokens.every((t, i) => t.id === this.tentative[i].id && t.frame === this.tentative[i].frame);
+    if (same) return false;
+    this.tentative = tokens;
+    this.version++;
+    return true;
+  }
+
+  private append(words: WordInProgress[], id: number, frame: number, prob: number, tentative: boolean): boolean {
     const sym = this.symbols[id] ?? '';
     const t = this.offsetMs + frame * this.frameMs;
-    const last = this.words[this.words.length - 1];
+    const last = words[words.length - 1];
     if (sym === ' ' || sym === '▁' || sym === '|') {
       if (last && !last.closed) {
         last.closed = true;
-        this.version++;
+        if (tentative) last.tentative = true;
         return true;
       }
       return false;
@@ -49,16 +75,28 @@ export class WordAssembler {
       startsWord = true;
     }
     if (!last || last.closed || startsWord) {
-      if (last) last.closed = true;
-      this.words.push({ text: piece, startMs: t, endMs: t + this.frameMs, probSum: prob, count: 1, closed: false });
+      if (last && !last.closed) {
+        last.closed = true;
+        // A guessed next word may yet turn out to continue this one.
+        if (tentative) last.tentative = true;
+      }
+      words.push({ text: piece, startMs: t, endMs: t + this.frameMs, probSum: prob, count: 1, closed: false, tentative });
     } else {
       last.text += piece;
       last.endMs = t + this.frameMs;
       last.probSum += prob;
       last.count++;
+      if (tentative) last.tentative = true;
     }
-    this.version++;
     return true;
+  }
+
+  /** Committed words plus the tentative tail. */
+  private visible(): WordInProgress[] {
+    if (this.tentative.length === 0) return this.words;
+    const words = this.words.map((w) => ({ ...w }));
+    for (const t of this.tentative) this.append(words, t.id, t.frame, t.prob, true);
+    return words;
   }
 
   /** Close the open word (end of turn). Returns true when that changed anything. */
@@ -74,36 +112,27 @@ export class WordAssembler {
 
   /** The last word, without building a snapshot (the turn logic asks after every result). */
   lastWord(): { text: string; confidence: number; isFinal: boolean } | undefined {
-    for (let i = this.words.length - 1; i >= 0; i--) {
-      const w = this.words[i];
-      if (w.text !== '') return { text: w.text, confidence: w.probSum / w.count, isFinal: w.closed };
+    const words = this.visible();
+    for (let i = words.length - 1; i >= 0; i--) {
+      const w = words[i];
+      if (w.text !== '') return { text: w.text, confidence: w.probSum / w.count, isFinal: w.closed && !w.tentative };
     }
     return undefined;
   }
 
   get isEmpty(): boolean {
-    return this.words.every((w) => w.text === '');
-  }
-
-  get lastWordOpen(): boolean {
-    const last = this.words[this.words.length - 1];
-    return !!last && !last.closed;
-  }
-
-  get lastTokenMs(): number {
-    const last = this.words[this.words.length - 1];
-    return last ? last.endMs : -1;
+    return this.visible().every((w) => w.text === '');
   }
 
   snapshot(): RecognizedWord[] {
-    return this.words
+    return this.visible()
       .filter((w) => w.text !== '')
       .map((w) => ({
         text: w.text,
         startMs: Math.round(w.startMs),
         endMs: Math.round(w.endMs),
         confidence: w.probSum / w.count,
-        isFinal: w.closed,
+        isFinal: w.closed && !w.tentative,
       }));
   }
 }

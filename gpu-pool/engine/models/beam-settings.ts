@@ -24,6 +24,8 @@ const DecodingFile = z
     max_tokens_per_frame: z.number().int().min(1).max(64).default(8),
     token_prune: z.number().positive().default(10),
     commit_after_ms: z.number().min(0).default(240),
+    /** With a lexicon: cost (natural log) of each word outside it. */
+    oov_penalty: z.number().min(0).default(5),
   })
   .strict();
 
@@ -61,5 +63,6 @@ export function loadBeamContext(dir: string, tokens: TokenTable, frameMs: number
     lmWeight: lm ? d.lm_weight : 0,
     wordBonus: d.word_bonus,
     commitAfterFrames: Math.max(1, Math.round(d.commit_after_ms / frameMs)),
+    oovPenalty: d.oov_penalty,
   });
 }

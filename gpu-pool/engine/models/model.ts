@@ -27,6 +27,8 @@ export interface ChunkResult {
   frames: number;
   /** Blank posterior of each output frame of the chunk (for the end-of-turn heuristic). */
   blankProbs: Float32Array;
+  /** Beam search: the best path's tokens after the committed ones (may still change). */
+  tentative?: DecodedToken[];
 }
 
 /** Turns model-rate audio into model input chunks, per stream. */

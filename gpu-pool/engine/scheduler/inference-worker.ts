@@ -80,6 +80,12 @@ function apply(msg: StreamCommand): 'none' | 'later' | 'now' {
       s.pendingFlushes.push(msg.reqId);
       return 'now';
     }
+    case 'end_turn': {
+      const s = streams.get(msg.id);
+      if (s && !s.failed) commitSearch(s);
+      post({ type: 'turn_ended', id: msg.id, reqId: msg.reqId });
+      return 'none';
+    }
     case 'close':
       streams.delete(msg.id);
       return 'none';
@@ -121,8 +127,7 @@ async function cycle(): Promise<void> {
     }
     for (const s of streams.values()) {
       if (s.pendingFlushes.length > 0 && !s.hasAsrWork) {
-        const rest = model.finalize?.(s.modelState) ?? [];
-        if (rest.length > 0) post({ type: 'results', results: [{ id: s.id, asr: [{ tokens: rest, frames: 0, blankProbs: new Float32Array(0) }], vad: [] }] });
+        commitSearch(s);
         for (const reqId of s.pendingFlushes) post({ type: 'flushed', id: s.id, reqId });
         s.pendingFlushes = [];
       }
@@ -134,6 +139,12 @@ async function cycle(): Promise<void> {
 }
 
 /** Post everything decoded since the last post as one message (the main thread routes it). */
+/** Post the tokens a search still holds back; no tentative tail is left after them. */
+function commitSearch(s: StreamPipeline): void {
+  const rest = model.finalize?.(s.modelState) ?? [];
+  post({ type: 'results', results: [{ id: s.id, asr: [{ tokens: rest, frames: 0, blankProbs: new Float32Array(0), tentative: [] }], vad: [] }] });
+}
+
 function flushOut(asrOut: Map<string, AsrChunkMessage[]>, vadOut: Map<string, number[]>): void {
   const results: StreamResult[] = [];
   for (const id of new Set([...asrOut.keys(), ...vadOut.keys()])) results.push({ id, asr: asrOut.get(id) ?? [], vad: vadOut.get(id) ?? [] });

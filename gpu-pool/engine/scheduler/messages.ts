@@ -17,6 +17,8 @@ export type StreamCommand =
   | { type: 'open'; id: string; inputRate: number; decoding: DecodingMethod }
   | { type: 'audio'; id: string; samples: Float32Array }
   | { type: 'flush'; id: string; reqId: number }
+  /** The turn ends here: the search commits its best path (a beam search holds tokens back). */
+  | { type: 'end_turn'; id: string; reqId: number }
   | { type: 'close'; id: string };
 
 /**
@@ -30,6 +32,7 @@ export interface AsrChunkMessage {
   tokens: { id: number; frame: number; prob: number }[];
   frames: number;
   blankProbs: Float32Array;
+  tentative?: { id: number; frame: number; prob: number }[];
 }
 
 /** What one stream gets from one decoding pass: ASR chunk results and VAD probabilities. */
@@ -45,5 +48,6 @@ export type FromWorker =
   | { type: 'load_failed'; message: string }
   | { type: 'results'; results: StreamResult[] }
   | { type: 'flushed'; id: string; reqId: number }
+  | { type: 'turn_ended'; id: string; reqId: number }
   | { type: 'stream_error'; id: string; code: EngineErrorCode; message: string }
   | { type: 'stats'; batches: number; batchedChunks: number };

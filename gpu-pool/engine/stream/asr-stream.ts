@@ -7,12 +7,19 @@ import { EngineError } from '../errors.ts';
 import type { AsrChunkMessage } from '../scheduler/messages.ts';
 import { validateTurnOptions } from './options.ts';
 
+type TurnEndReason = 'confident_silence' | 'max_silence' | 'forced' | 'flush';
+
 /** What a stream needs from the engine: its worker link and the model's constants. */
 export interface StreamHost {
   symbols: string[];
   frameMs: number;
   vadWindowMs: number | null;
-  send(stream: EngineStream, msg: { type: 'audio'; samples: Float32Array } | { type: 'flush'; reqId: number } | { type: 'close' }): void;
+  /** The stream's search holds tokens back (beam search): a turn ends only once it let go of them. */
+  searchHoldsBack: boolean;
+  send(
+    stream: EngineStream,
+    msg: { type: 'audio'; samples: Float32Array } | { type: 'flush'; reqId: number } | { type: 'end_turn'; reqId: number } | { type: 'close' },
+  ): void;
   detach(stream: EngineStream): void;
 }
 
@@ -33,6 +40,8 @@ export class EngineStream implements AsrStream {
   private flushSeq = 0;
   private readonly flushWaiters = new Map<number, () => void>();
   private decodedFrames = 0;
+  /** A turn end waiting for the search to commit its best path (see requestEndTurn). */
+  private endingTurn: { reqId: number; reason: TurnEndReason; confidence: number } | null = null;
   private pushedSamples = 0;
   /**
    * Audio pushed but not yet decoded, beyond which the stream fails with OVERLOADED instead of
@@ -83,7 +92,7 @@ export class EngineStream implements AsrStream {
 
   forceEndpoint(): void {
     if (this.closed) return;
-    this.endTurn('forced', 1);
+    this.requestEndTurn('forced', 1);
   }
 
   flush(): Promise<void> {
@@ -116,21 +125,52 @@ export class EngineStream implements AsrStream {
         this.emit({ kind: 'speech_started', timestampMs: onset.timestampMs, confidence: onset.confidence });
       }
     }
+    let tentative: AsrChunkMessage['tentative'];
     for (const chunk of asr) {
       for (const tok of chunk.tokens) {
-        if (this.words.addToken(tok.id, tok.frame, tok.prob) && !this.speechStartedThisTurn && !this.words.isEmpty) {
-          this.speechStartedThisTurn = true;
-          this.emit({ kind: 'speech_started', timestampMs: Math.round(tok.frame * this.host.frameMs), confidence: tok.prob });
-        }
+        if (this.words.addToken(tok.id, tok.frame, tok.prob)) this.noteSpeech(tok.frame, tok.prob);
         this.turn.onToken((tok.frame + 1) * this.host.frameMs, this.host.frameMs);
       }
       this.turn.onAsrFrames(chunk.blankProbs);
       this.decodedFrames += chunk.frames;
+      tentative = chunk.tentative;
+    }
+    if (tentative && this.words.setTentative(tentative) && tentative.length > 0) {
+      this.noteSpeech(tentative[0].frame, tentative[0].prob);
+      // Speech evidence, but no speech time: the same tokens come again once committed.
+      this.turn.onToken((tentative[tentative.length - 1].frame + 1) * this.host.frameMs, 0);
     }
     if (asr.length > 0) this.onDecoded?.(this.decodedFrames * this.host.frameMs);
     this.emitWordsIfChanged();
+    if (this.endingTurn) return;
     const decision = this.turn.decide(this.words.lastWord());
-    if (decision.end) this.endTurn(decision.reason, decision.confidence);
+    if (decision.end) this.requestEndTurn(decision.reason, decision.confidence);
+  }
+
+  /**
+   * Greedy tokens are final as decoded: the turn ends now. A beam search still weighs its last
+   * words: the worker commits its best path first (results, then 'turn_ended', in order), so
+   * the turn's final words are the search's own and nothing crosses into the next turn.
+   */
+  private requestEndTurn(reason: TurnEndReason, confidence: number): void {
+    if (!this.host.searchHoldsBack) return this.endTurn(reason, confidence);
+    if (this.endingTurn) return;
+    this.endingTurn = { reqId: ++this.flushSeq, reason, confidence };
+    this.host.send(this, { type: 'end_turn', reqId: this.endingTurn.reqId });
+  }
+
+  onTurnEnded(reqId: number): void {
+    if (this.closed || this.endingTurn?.reqId !== reqId) return;
+    const { reason, confidence } = this.endingTurn;
+    this.endingTurn = null;
+    this.endTurn(reason, confidence);
+  }
+
+  /** The first visible word of a turn is speech evidence when the VAD missed the onset. */
+  private noteSpeech(frame: number, prob: number): void {
+    if (this.speechStartedThisTurn || this.words.isEmpty) return;
+    this.speechStartedThisTurn = true;
+    this.emit({ kind: 'speech_started', timestampMs: Math.round(frame * this.host.frameMs), confidence: prob });
   }
 
   onFlushed(reqId: number): void {
@@ -148,11 +188,11 @@ export class EngineStream implements AsrStream {
     this.close();
   }
 
-  private endTurn(reason: 'confident_silence' | 'max_silence' | 'forced' | 'flush', confidence: number): void {
-    const changed = this.words.finalizeAll();
+  private endTurn(reason: TurnEndReason, confidence: number): void {
+    this.words.finalizeAll();
     const words = this.words.snapshot();
     if (words.length > 0) {
-      if (changed) this.emitWordsIfChanged();
+      this.emitWordsIfChanged();
       this.emit({ kind: 'end_of_turn', words, confidence, reason });
     }
     // Frames already decoded stay in the past: the next turn's words start after them.
