@@ -220,6 +220,10 @@ async function throughputSection(engine: AsrEngine, audio: Int16Array) {
   const sherpaModel: SherpaModelConfig = { kind: 't_one_ctc', dir: modelDir, frameSeconds: 0.03, framesPerChunk: 10 };
   await earshotThroughput(engine, audio, 4, 2); // warm-up
   await earshotThroughput(asrOnly, audio, 4, 2);
+  // The server's default search where the model folder ships decoding.json (LM + lexicon).
+  const withBeam = existsSync(`${modelDir}/decoding.json`);
+  const asrBeam = withBeam ? await createEngine({ modelDir, workers, threadsPerWorker: 1, batchWindowMs: 8, maxBatchSize: 64, vad: false, decoding: 'modified_beam_search' }) : null;
+  if (asrBeam) await earshotThroughput(asrBeam, audio, 4, 2);
   // The machine is shared: contenders run in alternation, ROUNDS times, and the median counts.
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const runs: Record<string, number[]> = {};
@@ -227,6 +231,7 @@ async function throughputSection(engine: AsrEngine, audio: Int16Array) {
   for (let r = 0; r < rounds; r++) {
     add('ours', await earshotThroughput(engine, audio, n, secs));
     add('oursAsr', await earshotThroughput(asrOnly, audio, n, secs));
+    if (asrBeam) add('oursBeam', await earshotThroughput(asrBeam, audio, n, secs));
     for (const threads of [1, 2]) {
       add(`batched-${threads}`, sherpaThroughput(sherpaModel, audio, n, secs, true, threads));
       add(`serial-${threads}`, sherpaThroughput(sherpaModel, audio, n, secs, false, threads));
@@ -240,12 +245,14 @@ async function throughputSection(engine: AsrEngine, audio: Int16Array) {
   const sherpaBatched = Math.max(sherpa['batched-1'], sherpa['batched-2']);
   const sherpaSerial = Math.max(sherpa['serial-1'], sherpa['serial-2']);
   const line = (name: string, x: number) => console.log(`${name.padEnd(52)} ${x.toFixed(1).padStart(7)} streams  (RTF ${(1 / x).toFixed(4)}, ${(x / cores).toFixed(1)} streams/core)`);
-  line('Earshot, full pipeline (ASR + Silero VAD + turns)', ours);
-  line('Earshot, ASR only (vad: false)', oursAsr);
+  line('Earshot, full pipeline, greedy (ASR + Silero VAD + turns)', ours);
+  line('Earshot, ASR only, greedy (vad: false)', oursAsr);
+  if (asrBeam) line('Earshot, ASR only, beam search + LM + lexicon', med('oursBeam'));
   for (const [k, v] of Object.entries(sherpa)) line(`sherpa-onnx-node ${k.startsWith('batched') ? 'decodeStreams (batched)' : 'stream by stream'}, ${k.split('-')[1]} thread(s)`, v);
   console.log(`ratios (vs sherpa's best thread count): ASR only / sherpa batched = ${(oursAsr / sherpaBatched).toFixed(2)}×, ASR only / sherpa stream-by-stream = ${(oursAsr / sherpaSerial).toFixed(2)}×`);
   console.log(`                                        full / sherpa batched = ${(ours / sherpaBatched).toFixed(2)}×, full / sherpa stream-by-stream = ${(ours / sherpaSerial).toFixed(2)}×`);
   await asrOnly.close();
+  await asrBeam?.close();
   if (existsSync(`${modelDir}/model.int8.onnx`)) {
     // The int8-quantised export of the same model, same audio, both decoders.
     const int8 = await createEngine({ modelDir, workers, threadsPerWorker: 1, batchWindowMs: 8, maxBatchSize: 64, vad: false, preferInt8: true });
