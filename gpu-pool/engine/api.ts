@@ -23,6 +23,11 @@ export interface StreamOptions extends TurnDetectionOptions {
   sampleRate: number;
   encoding: AudioEncoding;
   decoding?: 'greedy_search' | 'modified_beam_search';
+  /**
+   * Words and phrases to favour (keyterms_prompt): the beam search adds a bonus when a path
+   * spells one of their words, even a word its lexicon lacks. Greedy search ignores them.
+   */
+  keyterms?: string[];
 }
 
 export interface RecognizedWord {

@@ -175,7 +175,7 @@ class Engine implements AsrEngine {
     const stream = new EngineStream(host, opts);
     handle.streams.set(stream.id, stream);
     pinned.set(stream.id, handle);
-    send(handle, { type: 'open', id: stream.id, inputRate: opts.sampleRate, decoding });
+    send(handle, { type: 'open', id: stream.id, inputRate: opts.sampleRate, decoding, keyterms: opts.keyterms ?? [] });
     return stream;
   }
 

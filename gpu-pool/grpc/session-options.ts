@@ -29,6 +29,8 @@ const sessionConfigSchema = z.object({
   sampleRate: z.number({ error: 'sample_rate is required' }).int().min(8000).max(96_000),
   encoding: z.enum(['AUDIO_ENCODING_UNSPECIFIED', 'PCM_S16LE', 'PCM_MULAW']).optional(),
   turnDetection: turnDetectionSchema.optional(),
+  // The gateway already cut keyterms_prompt to its limits (and warned the client).
+  keyterms: z.array(z.string().max(50)).max(100).optional(),
 });
 
 const ENCODINGS: Record<WireAudioEncoding, AudioEncoding> = {
@@ -71,6 +73,7 @@ export function toStreamOptions(config: WireSessionConfig): Validated<StreamOpti
       ...turnDetection,
       sampleRate: parsed.data.sampleRate,
       encoding: ENCODINGS[parsed.data.encoding ?? 'AUDIO_ENCODING_UNSPECIFIED'],
+      keyterms: parsed.data.keyterms ?? [],
     },
   };
 }

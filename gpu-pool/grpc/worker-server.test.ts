@@ -94,6 +94,10 @@ describe('asr worker gRPC server', () => {
     const { status } = await outcome;
     expect(status.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(status.details).toMatch(/sampleRate/);
+    const tooLong = openRawCall(client);
+    const tooLongOutcome = outcomeOf(tooLong);
+    tooLong.write({ config: { ...config, keyterms: ['x'.repeat(51)] } });
+    expect((await tooLongOutcome).status.details).toMatch(/keyterms/);
   });
 
   it('applies a valid update_configuration and force_endpoint, and refuses an invalid update with INVALID_ARGUMENT', async () => {

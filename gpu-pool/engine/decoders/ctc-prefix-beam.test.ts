@@ -1,19 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { ctcGreedyStep } from './ctc-greedy.ts';
-import { createPrefixBeamContext, createPrefixBeamState, ctcPrefixBeamStep, finalizePrefixBeam, type PrefixBeamSettings } from './ctc-prefix-beam.ts';
+import { createPrefixBeamContext, createPrefixBeamState, ctcPrefixBeamStep, finalizePrefixBeam, keytermWords, type PrefixBeamSettings } from './ctc-prefix-beam.ts';
 import { Lexicon } from './lexicon.ts';
 import { NgramLm } from './ngram-lm.ts';
 
-const SETTINGS: PrefixBeamSettings = { beam: 8, maxTokensPerFrame: 8, tokenPrune: 20, lmWeight: 1, wordBonus: 0, commitAfterFrames: 1000, oovPenalty: 100 };
+const SETTINGS: PrefixBeamSettings = { beam: 8, maxTokensPerFrame: 8, tokenPrune: 20, lmWeight: 1, wordBonus: 0, commitAfterFrames: 1000, oovPenalty: 100, keytermBonus: 4 };
 
 /** Frames of probabilities (rows over the vocabulary) → log-probs, flat. */
 function logProbs(rows: number[][]): Float32Array {
   return Float32Array.from(rows.flat(), (p) => Math.log(Math.max(p, 1e-12)));
 }
 
-function decode(symbols: string[], rows: number[][], opts: { lm?: NgramLm; lexicon?: Lexicon; settings?: Partial<PrefixBeamSettings>; chunk?: number } = {}) {
+function decode(
+  symbols: string[],
+  rows: number[][],
+  opts: { lm?: NgramLm; lexicon?: Lexicon; settings?: Partial<PrefixBeamSettings>; chunk?: number; keyterms?: string[] } = {},
+) {
   const ctx = createPrefixBeamContext(symbols, 0, opts.lm ?? null, opts.lexicon ?? null, { ...SETTINGS, ...opts.settings });
-  const state = createPrefixBeamState(ctx);
+  const state = createPrefixBeamState(ctx, opts.keyterms);
   const lp = logProbs(rows);
   const v = symbols.length;
   const chunk = opts.chunk ?? rows.length;
@@ -104,5 +108,26 @@ describe('CTC prefix beam search', () => {
     const whole = decode(symbols, rows).text;
     expect(whole.length).toBeGreaterThan(0);
     for (const chunk of [1, 3, 10]) expect(decode(symbols, rows, { chunk }).text).toBe(whole);
+  });
+
+  it('favours the words of keyterms, also words its lexicon lacks', () => {
+    const symbols = ['<blk>', '\u2581I', '\u2581RED', '\u2581READ', '\u2581BOOKS'];
+    const rows = [
+      [0, 1, 0, 0, 0],
+      [1, 0, 0, 0, 0],
+      [0, 0, 0.6, 0.4, 0],
+      [1, 0, 0, 0, 0],
+      [0, 0, 0, 0, 1],
+    ];
+    expect(decode(symbols, rows, { keyterms: ['Harry Potter'] }).text).toBe('I RED BOOKS');
+    expect(decode(symbols, rows, { keyterms: ['read'] }).text).toBe('I READ BOOKS');
+    const lexicon = Lexicon.fromText('I \u2581I\nRED \u2581RED\nBOOKS \u2581BOOKS', symbols);
+    const soft = { oovPenalty: 6 };
+    expect(decode(symbols, rows, { lexicon, settings: soft }).text).toBe('I RED BOOKS');
+    expect(decode(symbols, rows, { lexicon, settings: soft, keyterms: ['READ'] }).text).toBe('I READ BOOKS');
+  });
+
+  it('spells keyterms as the model spells words', () => {
+    expect([...keytermWords(["Earshot's API", '  gRPC-2 ', ''])]).toEqual(["EARSHOT'S", 'API', 'GRPC']);
   });
 });

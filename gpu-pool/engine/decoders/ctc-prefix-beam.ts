@@ -33,6 +33,8 @@ export interface PrefixBeamSettings {
   commitAfterFrames: number;
   /** With a lexicon: subtracted for each word that is not in it. */
   oovPenalty: number;
+  /** Added for each word of the stream's keyterms (which also pays no out-of-lexicon penalty). */
+  keytermBonus: number;
 }
 
 /** What the search needs to know about the model's tokens, computed once per model. */
@@ -72,6 +74,8 @@ export interface PrefixBeamState {
   paths: Path[];
   emittedDepth: number;
   frameOffset: number;
+  /** This stream's keyterm words, spelled as the model spells words. */
+  keytermWords: ReadonlySet<string>;
 }
 
 export function createPrefixBeamContext(
@@ -91,8 +95,23 @@ export function createPrefixBeamContext(
   };
 }
 
-export function createPrefixBeamState(ctx: PrefixBeamContext): PrefixBeamState {
-  return { paths: [{ node: rootNode(ctx, 0, -1), blank: 0, nonBlank: -Infinity }], emittedDepth: 0, frameOffset: 0 };
+export function createPrefixBeamState(ctx: PrefixBeamContext, keyterms: readonly string[] = []): PrefixBeamState {
+  return { paths: [{ node: rootNode(ctx, 0, -1), blank: 0, nonBlank: -Infinity }], emittedDepth: 0, frameOffset: 0, keytermWords: keytermWords(keyterms) };
+}
+
+/**
+ * Keyterm phrases → the words to favour, in the spelling of this project's models (upper-case
+ * letters and apostrophes; "Earshot's API" → EARSHOT'S, API).
+ */
+export function keytermWords(keyterms: readonly string[]): Set<string> {
+  const words = new Set<string>();
+  for (const term of keyterms) {
+    for (const w of term.toUpperCase().split(/\s+/)) {
+      const spelled = w.replace(/[^A-Z']/g, '');
+      if (spelled !== '') words.add(spelled);
+    }
+  }
+  return words;
 }
 
 function rootNode(ctx: PrefixBeamContext, depth: number, token: number): PathNode {
@@ -111,11 +130,17 @@ function score(p: Path): number {
 }
 
 /** The LM score of closing `node`'s word in progress (0 if none). */
-function closeWord(ctx: PrefixBeamContext, node: PathNode): { delta: number; history: number[] } {
+function closeWord(ctx: PrefixBeamContext, node: PathNode, keyterms: ReadonlySet<string>): { delta: number; history: number[] } {
   if (node.word === '') return { delta: 0, history: node.history };
   const { lm, settings } = ctx;
-  // A word that left the lexicon paid already (see child); one that stops inside it pays now.
-  const oov = ctx.lexicon && node.lex >= 0 && ctx.lexicon.wordAt(node.lex) === null ? -settings.oovPenalty : 0;
+  let oov: number;
+  if (keyterms.has(node.word)) {
+    // A keyterm: its bonus, and back what leaving the lexicon cost (see child).
+    oov = settings.keytermBonus + (ctx.lexicon && node.lex < 0 ? settings.oovPenalty : 0);
+  } else {
+    // A word that left the lexicon paid already (see child); one that stops inside it pays now.
+    oov = ctx.lexicon && node.lex >= 0 && ctx.lexicon.wordAt(node.lex) === null ? -settings.oovPenalty : 0;
+  }
   if (!lm) return { delta: settings.wordBonus + oov, history: node.history };
   const id = lm.wordId(node.word);
   const history = node.history.length + 1 >= lm.order ? [...node.history.slice(node.history.length - lm.order + 2), id] : [...node.history, id];
@@ -127,7 +152,7 @@ function closeWord(ctx: PrefixBeamContext, node: PathNode): { delta: number; his
  * lexicon spells an out-of-vocabulary word and pays `oovPenalty` at once (so such paths do not
  * crowd the beam): the lexicon steers the search without ever leaving it with no way forward.
  */
-function child(ctx: PrefixBeamContext, parent: PathNode, token: number, frame: number, prob: number): PathNode | null {
+function child(ctx: PrefixBeamContext, keyterms: ReadonlySet<string>, parent: PathNode, token: number, frame: number, prob: number): PathNode | null {
   const lexicon = ctx.lexicon;
   let lex = Lexicon.ROOT;
   if (lexicon) {
@@ -138,7 +163,7 @@ function child(ctx: PrefixBeamContext, parent: PathNode, token: number, frame: n
   const node: PathNode = { parent, token, frame, prob, depth: parent.depth + 1, lmScore: parent.lmScore, words: parent.words, history: parent.history, word: parent.word, lex };
   if (lexicon && lex < 0 && (ctx.startsWord[token] || parent.lex >= 0)) node.lmScore -= ctx.settings.oovPenalty;
   if (ctx.startsWord[token]) {
-    const closed = closeWord(ctx, parent);
+    const closed = closeWord(ctx, parent, keyterms);
     node.lmScore += closed.delta;
     node.history = closed.history;
     node.words += parent.word === '' ? 0 : 1;
@@ -206,7 +231,7 @@ export function ctcPrefixBeamStep(ctx: PrefixBeamContext, s: PrefixBeamState, lo
       let m = children.get(from);
       if (!m) children.set(from, (m = new Map()));
       let node = m.get(token);
-      if (node === undefined) m.set(token, (node = child(ctx, from, token, frame, Math.exp(logProbs[o + token]))));
+      if (node === undefined) m.set(token, (node = child(ctx, s.keytermWords, from, token, frame, Math.exp(logProbs[o + token]))));
       if (node === null) return; // not a word of the lexicon
       const p = at(node);
       p.nonBlank = logAdd(p.nonBlank, logP);
@@ -251,7 +276,7 @@ export function finalizePrefixBeam(ctx: PrefixBeamContext, s: PrefixBeamState): 
   let best = s.paths[0];
   let bestScore = -Infinity;
   for (const p of s.paths) {
-    const closed = closeWord(ctx, p.node);
+    const closed = closeWord(ctx, p.node, s.keytermWords);
     const eos = ctx.lm && ctx.lm.eosId >= 0 ? ctx.settings.lmWeight * ctx.lm.score(closed.history, ctx.lm.eosId) : 0;
     const total = score(p) + closed.delta + eos;
     if (total > bestScore) {

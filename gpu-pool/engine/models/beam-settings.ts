@@ -26,6 +26,8 @@ const DecodingFile = z
     commit_after_ms: z.number().min(0).default(240),
     /** With a lexicon: cost (natural log) of each word outside it. */
     oov_penalty: z.number().min(0).default(5),
+    /** Bonus (natural log) for each word of a stream's keyterms. */
+    keyterm_bonus: z.number().min(0).default(4),
   })
   .strict();
 
@@ -64,5 +66,6 @@ export function loadBeamContext(dir: string, tokens: TokenTable, frameMs: number
     wordBonus: d.word_bonus,
     commitAfterFrames: Math.max(1, Math.round(d.commit_after_ms / frameMs)),
     oovPenalty: d.oov_penalty,
+    keytermBonus: d.keyterm_bonus,
   });
 }

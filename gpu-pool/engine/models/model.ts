@@ -44,7 +44,7 @@ export interface StreamingModel<S = unknown> {
   readonly description: ModelDescription;
   readonly tokens: TokenTable;
   createFrontEnd(): FrontEnd;
-  createState(decoding: DecodingMethod): S;
+  createState(decoding: DecodingMethod, keyterms?: readonly string[]): S;
   /** Run one chunk of each stream in one batched encoder call, then search. */
   runBatch(states: S[], chunks: Float32Array[]): Promise<ChunkResult[]>;
   /** Tokens a search still holds back (beam search) once the stream's audio is complete. */

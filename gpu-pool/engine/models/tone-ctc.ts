@@ -74,8 +74,8 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
     return new RawFramer(this.samplesPerChunk);
   }
 
-  createState(decoding: DecodingMethod): ToneState {
-    const beam = decoding === 'modified_beam_search' ? createPrefixBeamState(this.beamContext) : null;
+  createState(decoding: DecodingMethod, keyterms: readonly string[] = []): ToneState {
+    const beam = decoding === 'modified_beam_search' ? createPrefixBeamState(this.beamContext, keyterms) : null;
     return { state: new Uint16Array(this.stateDim), ctc: { prev: -1, frameOffset: 0 }, beam };
   }
 

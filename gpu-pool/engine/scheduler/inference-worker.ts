@@ -62,7 +62,7 @@ function onMessage(msg: ToWorker): void {
 function apply(msg: StreamCommand): 'none' | 'later' | 'now' {
   switch (msg.type) {
     case 'open':
-      streams.set(msg.id, new StreamPipeline(msg.id, msg.inputRate, model, msg.decoding, vad));
+      streams.set(msg.id, new StreamPipeline(msg.id, msg.inputRate, model, msg.decoding, vad, msg.keyterms));
       return 'none';
     case 'audio': {
       const s = streams.get(msg.id);

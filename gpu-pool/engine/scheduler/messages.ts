@@ -14,7 +14,7 @@ export interface WorkerSettings {
 
 /** One stream's command. Audio is float samples at the stream's input rate. */
 export type StreamCommand =
-  | { type: 'open'; id: string; inputRate: number; decoding: DecodingMethod }
+  | { type: 'open'; id: string; inputRate: number; decoding: DecodingMethod; keyterms: string[] }
   | { type: 'audio'; id: string; samples: Float32Array }
   | { type: 'flush'; id: string; reqId: number }
   /** The turn ends here: the search commits its best path (a beam search holds tokens back). */

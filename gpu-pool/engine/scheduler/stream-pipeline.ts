@@ -23,11 +23,12 @@ export class StreamPipeline {
     model: StreamingModel,
     decoding: DecodingMethod,
     private readonly vad: SileroVad | null,
+    keyterms: readonly string[] = [],
   ) {
     const rate = model.description.sampleRate;
     this.resampler = inputRate === rate ? null : new StreamingResampler(inputRate, rate);
     this.frontEnd = model.createFrontEnd();
-    this.modelState = model.createState(decoding);
+    this.modelState = model.createState(decoding, keyterms);
     this.vadState = vad ? vad.createState() : null;
     this.vadResampler = vad && vad.sampleRate !== rate ? new StreamingResampler(rate, vad.sampleRate) : null;
   }
