@@ -7,7 +7,8 @@ import type { TransducerNets } from './transducer-greedy.ts';
  *
  * Immutability: only the prefix that every surviving path shares is emitted while decoding —
  * no later frame can change it — so words built from it never need to be retracted.
- * `finalizeBeam` emits the rest of the best path when the stream is flushed.
+ * The best path's remaining tokens go out as a tentative tail (shown, never final);
+ * `finalizeBeam` emits them when the turn ends or the stream is flushed.
  */
 interface Hyp {
   ys: number[]; // context padding + tokens
@@ -83,7 +84,9 @@ export async function transducerModifiedBeam(nets: TransducerNets, s: BeamState,
   s.frameOffset += frames;
   // Emit the prefix all paths agree on.
   const stable = commonPrefix(s.hyps.map((h) => h.ys)) - c;
-  return { tokens: take(s, bestHyp(s), stable), frames, blankProbs };
+  const best = bestHyp(s);
+  const tokens = take(s, best, stable);
+  return { tokens, frames, blankProbs, tentative: peek(s, best, best.ys.length - c) };
 }
 
 export function finalizeBeam(s: BeamState): DecodedToken[] {
@@ -94,9 +97,15 @@ export function finalizeBeam(s: BeamState): DecodedToken[] {
 }
 
 function take(s: BeamState, h: Hyp, upTo: number): DecodedToken[] {
+  const out = peek(s, h, upTo);
+  s.emitted = Math.max(s.emitted, upTo);
+  return out;
+}
+
+/** The path's tokens after the emitted ones, without emitting them (shown as tentative words). */
+function peek(s: BeamState, h: Hyp, upTo: number): DecodedToken[] {
   const out: DecodedToken[] = [];
   for (let i = s.emitted; i < upTo; i++) out.push({ id: h.ys[s.contextSize + i], frame: h.frames[i], prob: h.probs[i] });
-  s.emitted = Math.max(s.emitted, upTo);
   return out;
 }
 
