@@ -1,7 +1,7 @@
 // npm run eval:tune -- grid-searches the beam search's LM weight and word bonus for
 // models/earshot-en on the dev set (held-out sentences that the test set does not use), prints
 // dev WER per setting and the best pair. Write the winner into models/earshot-en/decoding.json.
-//   tsx scripts/eval/tune-decoding.ts [--weights 0.3,0.5,0.7] [--bonuses 0,1,2] [--beam 8] [--token-prune 6] [--oov-penalty 5] [--no-lexicon]
+//   tsx scripts/eval/tune-decoding.ts [--weights 0.3,0.5,0.7] [--bonuses 0,1,2] [--beam 8] [--token-prune 6] [--oov-penalty 6] [--no-lexicon]
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ const weights = list('--weights', '0.2,0.4,0.6,0.8,1.0');
 const bonuses = list('--bonuses', '0,1,2,3');
 const beam = list('--beam', '8')[0];
 const tokenPrune = list('--token-prune', '6')[0];
-const oovPenalty = list('--oov-penalty', '5')[0];
+const oovPenalty = list('--oov-penalty', '6')[0];
 const useLexicon = !args.includes('--no-lexicon');
 
 const utts = devCorpus();

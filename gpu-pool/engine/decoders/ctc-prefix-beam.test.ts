@@ -130,4 +130,13 @@ describe('CTC prefix beam search', () => {
   it('spells keyterms as the model spells words', () => {
     expect([...keytermWords(["Earshot's API", '  gRPC-2 ', ''])]).toEqual(["EARSHOT'S", 'API', 'GRPC']);
   });
+
+  it('settles old tokens in long speech without pauses, even when paths differ only far back', () => {
+    const symbols = ['<blk>', '\u2581A', '\u2581B', '\u2581C'];
+    // A and B tie at the start; both paths then extend alike for 200 tokens.
+    const rows = [[0, 0.5, 0.5, 0], [1, 0, 0, 0], ...Array.from({ length: 200 }, () => [[0, 0, 0, 1], [1, 0, 0, 0]]).flat()];
+    const r = decode(symbols, rows);
+    expect(r.streamed.length).toBeGreaterThan(100);
+    expect(r.streamed.length + r.final.length).toBe(201);
+  });
 });

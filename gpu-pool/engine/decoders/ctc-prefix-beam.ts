@@ -259,6 +259,11 @@ export function ctcPrefixBeamStep(ctx: PrefixBeamContext, s: PrefixBeamState, lo
   const best = s.paths[0];
   if (best.node.depth > s.emittedDepth && s.frameOffset - 1 - best.node.frame >= settings.commitAfterFrames) {
     s.paths = [best];
+  } else if (best.node.depth - s.emittedDepth > MAX_UNSETTLED_TOKENS) {
+    // Paths that differ only far back (and extend alike since) would hold every token back
+    // until the next pause: keep the best path's older half settled.
+    const anchor = ancestorAt(best.node, best.node.depth - MAX_UNSETTLED_TOKENS / 2)!;
+    s.paths = s.paths.filter((p) => ancestorAt(p.node, anchor.depth) === anchor);
   }
   const tokens = emit(s, commonAncestor(s.paths.map((p) => p.node)));
   return { tokens, frames: t, blankProbs, tentative: pathTokens(s.paths[0].node, s.emittedDepth) };
@@ -296,6 +301,15 @@ function emit(s: PrefixBeamState, upTo: PathNode): DecodedToken[] {
   s.emittedDepth = Math.max(s.emittedDepth, upTo.depth);
   upTo.parent = null; // everything above is emitted: no path can still need it
   return out;
+}
+
+/** Tokens a path may hold back in continuous speech (about 25 words) before its start is settled. */
+const MAX_UNSETTLED_TOKENS = 96;
+
+function ancestorAt(node: PathNode, depth: number): PathNode | null {
+  let n: PathNode | null = node;
+  while (n && n.depth > depth) n = n.parent;
+  return n;
 }
 
 function commonAncestor(nodes: PathNode[]): PathNode {

@@ -25,7 +25,7 @@ const DecodingFile = z
     token_prune: z.number().positive().default(10),
     commit_after_ms: z.number().min(0).default(240),
     /** With a lexicon: cost (natural log) of each word outside it. */
-    oov_penalty: z.number().min(0).default(5),
+    oov_penalty: z.number().min(0).default(6),
     /** Bonus (natural log) for each word of a stream's keyterms. */
     keyterm_bonus: z.number().min(0).default(4),
   })
