@@ -31,6 +31,18 @@ function decode(
   return { streamed, final, text };
 }
 
+/** "I", then RED or READ (acoustically close, RED a little ahead), then "BOOKS". */
+const READ_SYMBOLS = ['<blk>', '\u2581I', '\u2581RED', '\u2581READ', '\u2581BOOKS'];
+function iReadBooks(red: number): number[][] {
+  return [
+    [0, 1, 0, 0, 0],
+    [1, 0, 0, 0, 0],
+    [0, 0, red, 1 - red, 0],
+    [1, 0, 0, 0, 0],
+    [0, 0, 0, 0, 1],
+  ];
+}
+
 describe('CTC prefix beam search', () => {
   it('sums the alignments of a prefix (greedy sees only blanks)', () => {
     const symbols = ['<blk>', '\u2581A', '\u2581B'];
@@ -63,19 +75,12 @@ describe('CTC prefix beam search', () => {
   });
 
   it('lets the language model choose between acoustically close words', () => {
-    const symbols = ['<blk>', '\u2581I', '\u2581RED', '\u2581READ', '\u2581BOOKS'];
     const lm = NgramLm.fromText(
       ['\\data\\', 'ngram 1=6', 'ngram 2=2', '', '\\1-grams:', '-1\t<s>\t0', '-1\t</s>', '-1\tI\t0', '-1\tRED\t0', '-1\tREAD\t0', '-1\tBOOKS\t0', '', '\\2-grams:', '-0.1\tI READ', '-3\tI RED', '', '\\end\\'].join('\n'),
     );
-    const rows = [
-      [0, 1, 0, 0, 0],
-      [1, 0, 0, 0, 0],
-      [0, 0, 0.55, 0.45, 0],
-      [1, 0, 0, 0, 0],
-      [0, 0, 0, 0, 1],
-    ];
-    expect(decode(symbols, rows).text).toBe('I RED BOOKS');
-    expect(decode(symbols, rows, { lm }).text).toBe('I READ BOOKS');
+    const rows = iReadBooks(0.55);
+    expect(decode(READ_SYMBOLS, rows).text).toBe('I RED BOOKS');
+    expect(decode(READ_SYMBOLS, rows, { lm }).text).toBe('I READ BOOKS');
   });
 
   it('emits while streaming only what no later frame can change, and the rest on finalize', () => {
@@ -111,14 +116,8 @@ describe('CTC prefix beam search', () => {
   });
 
   it('favours the words of keyterms, also words its lexicon lacks', () => {
-    const symbols = ['<blk>', '\u2581I', '\u2581RED', '\u2581READ', '\u2581BOOKS'];
-    const rows = [
-      [0, 1, 0, 0, 0],
-      [1, 0, 0, 0, 0],
-      [0, 0, 0.6, 0.4, 0],
-      [1, 0, 0, 0, 0],
-      [0, 0, 0, 0, 1],
-    ];
+    const symbols = READ_SYMBOLS;
+    const rows = iReadBooks(0.6);
     expect(decode(symbols, rows, { keyterms: ['Harry Potter'] }).text).toBe('I RED BOOKS');
     expect(decode(symbols, rows, { keyterms: ['read'] }).text).toBe('I READ BOOKS');
     const lexicon = Lexicon.fromText('I \u2581I\nRED \u2581RED\nBOOKS \u2581BOOKS', symbols);
