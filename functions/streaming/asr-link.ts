@@ -61,6 +61,10 @@ export class AsrLink {
     this.run((session) => session.updateConfiguration(turnDetection));
   }
 
+  updateKeyterms(keyterms: string[]): void {
+    this.run((session) => session.updateKeyterms(keyterms));
+  }
+
   /** Resolves when the worker decoded everything sent; rejects if the session could not open or failed. */
   async finish(): Promise<{ audioMs: number }> {
     const session = await this.opened;

@@ -30,12 +30,14 @@ function fakeLifecycle(admitDelay = 0) {
 
 function fakePool(open: () => Promise<void>) {
   const received: Uint8Array[] = [];
+  const keytermUpdates: string[][] = [];
   let listener: (event: AsrSessionEvent) => void = () => undefined;
   let cancelled = false;
   const session: AsrSession = {
     sendAudio: (audio) => void received.push(audio),
     forceEndpoint: () => undefined,
     updateConfiguration: () => undefined,
+    updateKeyterms: (keyterms) => void keytermUpdates.push(keyterms),
     finish: async () => {
       listener({ kind: 'end_of_turn', words: [{ text: 'hello', startMs: 0, endMs: 300, confidence: 0.9, isFinal: true }], confidence: 0.8, reason: 'flush' });
       return { audioMs: 100 };
@@ -44,7 +46,7 @@ function fakePool(open: () => Promise<void>) {
     on: (l) => void (listener = l),
   };
   const pool: AsrPool = { open: async () => (await open(), session), serves: (label) => label === 'en-default', close: async () => undefined };
-  return { pool, received, emit: (event: AsrSessionEvent) => listener(event), isCancelled: () => cancelled };
+  return { pool, received, keytermUpdates, emit: (event: AsrSessionEvent) => listener(event), isCancelled: () => cancelled };
 }
 
 function recordingSocket() {
@@ -77,6 +79,20 @@ describe('StreamingSession', () => {
     expect(sent.map((m) => m.type)).toEqual(['Begin', 'Turn', 'Termination']);
     expect(closes).toEqual([{ code: 1000, reason: '' }]);
     expect(ended).toEqual([expect.objectContaining({ reason: 'terminated', audioSeconds: 0.2 })]);
+  });
+
+  it("passes UpdateConfiguration's keyterms_prompt to the worker, cut to the limits with a Warning", async () => {
+    const fake = fakePool(async () => undefined);
+    const { lifecycle } = fakeLifecycle();
+    const { s, sent } = session(fake.pool, lifecycle);
+    await s.start();
+    await tick();
+    s.receive(JSON.stringify({ type: 'UpdateConfiguration', keyterms_prompt: ['Earshot', 'gRPC'] }));
+    s.receive(JSON.stringify({ type: 'UpdateConfiguration', keyterms_prompt: ['x'.repeat(60)] }));
+    s.receive(JSON.stringify({ type: 'UpdateConfiguration', end_of_turn_confidence_threshold: 0.5 }));
+    await tick();
+    expect(fake.keytermUpdates).toEqual([['Earshot', 'gRPC'], ['x'.repeat(50)]]);
+    expect(sent.filter((m) => m.type === 'Warning')).toEqual([expect.objectContaining({ warning_code: 3102 })]);
   });
 
   it('maps pool failures: full → 3009, not deployed → 3005, unreachable → 3005', async () => {

@@ -199,7 +199,7 @@ export class StreamingSession {
         sampleRate: params.sampleRate,
         encoding: params.encoding,
         turnDetection: this.turnDetection,
-        keyterms: params.keyterms.slice(0, 100).map((term) => term.slice(0, 50)),
+        keyterms: this.cutKeyterms(params.keyterms),
         formatTurns: params.formatTurns,
       },
       (event) => this.onAsrEvent(event),
@@ -208,9 +208,14 @@ export class StreamingSession {
       () => this.metrics.asrOpen((performance.now() - opening) / 1000),
       () => undefined,
     );
-    if (params.keyterms.length > 100 || params.keyterms.some((term) => term.length > 50)) {
+  }
+
+  /** keyterms_prompt within the limits (100 terms × 50 characters), with a Warning if it was cut. */
+  private cutKeyterms(keyterms: string[]): string[] {
+    if (keyterms.length > 100 || keyterms.some((term) => term.length > 50)) {
       this.send({ type: 'Warning', warning_code: WarningCode.keytermsTruncated, warning: 'keyterms_prompt cut to 100 terms of at most 50 characters' });
     }
+    return keyterms.slice(0, 100).map((term) => term.slice(0, 50));
   }
 
   /** A frame from the client: text (a JSON message) or binary (audio). */
@@ -251,8 +256,9 @@ export class StreamingSession {
         if (this.state === 'open') this.link!.forceEndpoint();
         return;
       case 'UpdateConfiguration': {
-        const { formatTurns, keyterms: _keyterms, ...turnDetection } = message.update;
+        const { formatTurns, keyterms, ...turnDetection } = message.update;
         if (formatTurns !== undefined) this.turns!.formatTurns = formatTurns;
+        if (keyterms !== undefined) this.link!.updateKeyterms(this.cutKeyterms(keyterms));
         if (Object.keys(turnDetection).length > 0) {
           checkSilenceOrder({ ...this.turnDetection, ...turnDetection });
           this.turnDetection = { ...this.turnDetection, ...turnDetection };

@@ -51,6 +51,8 @@ export interface AsrSession {
   sendAudio(audio: Uint8Array): void;
   forceEndpoint(): void;
   updateConfiguration(turnDetection: Partial<TurnDetectionOptions>): void;
+  /** Replace the session's keyterms (already cut to 100 × 50 characters). */
+  updateKeyterms(keyterms: string[]): void;
   /** Ask the worker to decode what was sent and finish; resolves with the `finished` event. */
   finish(): Promise<{ audioMs: number }>;
   /** Abandon the session (client vanished); the worker frees its state. */

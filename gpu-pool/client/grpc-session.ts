@@ -111,6 +111,9 @@ export function createGrpcSession(call: RecognizeClientCall, address: string): A
     updateConfiguration(turnDetection: Partial<TurnDetectionOptions>) {
       write({ updateConfiguration: turnDetection });
     },
+    updateKeyterms(keyterms: string[]) {
+      write({ updateKeyterms: { terms: keyterms } });
+    },
     finish() {
       if (finished) return Promise.resolve(finished);
       if (over) return Promise.reject(failure ?? new AsrPoolError('INTERNAL', 'session already cancelled'));

@@ -67,6 +67,8 @@ export interface AsrStream {
   /** Raw bytes in the stream's encoding. Empty pushes are ignored; odd byte counts for s16le are carried over. */
   push(audio: Uint8Array): void;
   updateOptions(options: Partial<TurnDetectionOptions>): void;
+  /** Replace the stream's keyterms (see StreamOptions.keyterms); applies to audio decoded from now on. */
+  updateKeyterms(keyterms: string[]): void;
   /** End the current turn now (protocol ForceEndpoint); with beam search, as soon as the worker has committed its best path. */
   forceEndpoint(): void;
   /** Decode everything pushed so far and finalise it; resolves after the last event was emitted. */

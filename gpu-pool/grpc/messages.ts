@@ -28,6 +28,7 @@ export type WireRecognizeRequest =
   | { payload?: 'audio'; audio: Uint8Array }
   | { payload?: 'forceEndpoint'; forceEndpoint: Record<string, never> }
   | { payload?: 'updateConfiguration'; updateConfiguration: WireTurnDetection }
+  | { payload?: 'updateKeyterms'; updateKeyterms: { terms?: string[] } }
   | { payload?: 'finish'; finish: Record<string, never> };
 
 export interface WireWord {
@@ -48,7 +49,7 @@ export type WireRecognizeResponse =
 /** Which oneof member a decoded request carries (the loader sets `payload`; hand-built ones may not). */
 export function requestKind(request: WireRecognizeRequest): NonNullable<WireRecognizeRequest['payload']> | undefined {
   if (request.payload) return request.payload;
-  for (const key of ['config', 'audio', 'forceEndpoint', 'updateConfiguration', 'finish'] as const) {
+  for (const key of ['config', 'audio', 'forceEndpoint', 'updateConfiguration', 'updateKeyterms', 'finish'] as const) {
     if (key in request && (request as Record<string, unknown>)[key] !== undefined) return key;
   }
   return undefined;

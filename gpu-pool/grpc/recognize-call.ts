@@ -11,7 +11,7 @@ import type { Admission, AdmissionSlot } from './admission.ts';
 import { toWireResponse } from './engine-events.ts';
 import { requestKind, type WireRecognizeRequest, type WireRecognizeResponse } from './messages.ts';
 import { MODEL_VERSION_HEADER } from './proto.ts';
-import { toStreamOptions, toTurnDetectionUpdate } from './session-options.ts';
+import { toKeyterms, toStreamOptions, toTurnDetectionUpdate } from './session-options.ts';
 import { statusForEngineError, statusForThrown, statusOf, type CallStatus } from './status-error.ts';
 
 export type RecognizeCall = grpc.ServerDuplexStream<WireRecognizeRequest, WireRecognizeResponse>;
@@ -154,6 +154,11 @@ export function handleRecognizeCall(call: RecognizeCall, context: RecognizeCallC
         if (!update.ok) return fail(statusOf(grpc.status.INVALID_ARGUMENT, `invalid update_configuration: ${update.message}`));
         options = { ...options!, ...update.value.next };
         return stream.updateOptions(update.value.update);
+      }
+      case 'updateKeyterms': {
+        const keyterms = toKeyterms((request as { updateKeyterms: { terms?: string[] } }).updateKeyterms.terms);
+        if (!keyterms.ok) return fail(statusOf(grpc.status.INVALID_ARGUMENT, `invalid update_keyterms: keyterms ${keyterms.message}`));
+        return stream.updateKeyterms(keyterms.value);
       }
       case 'finish':
         void finish();

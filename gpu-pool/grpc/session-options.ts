@@ -33,6 +33,14 @@ const sessionConfigSchema = z.object({
   keyterms: z.array(z.string().max(50)).max(100).optional(),
 });
 
+const keytermsSchema = z.array(z.string().max(50)).max(100);
+
+/** Validates a mid-stream keyterms replacement (the same limits as at the start). */
+export function toKeyterms(terms: unknown): Validated<string[]> {
+  const parsed = keytermsSchema.safeParse(terms ?? []);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describe(parsed.error) };
+}
+
 const ENCODINGS: Record<WireAudioEncoding, AudioEncoding> = {
   AUDIO_ENCODING_UNSPECIFIED: 'pcm_s16le',
   PCM_S16LE: 'pcm_s16le',

@@ -114,6 +114,20 @@ describe('asr worker gRPC server', () => {
     await until(() => worker.activeStreams === 0);
   });
 
+  it('applies valid keyterms updates and refuses ones beyond the limits with INVALID_ARGUMENT', async () => {
+    const call = openRawCall(client);
+    const outcome = outcomeOf(call);
+    call.write({ config });
+    await until(() => worker.activeStreams === 1);
+    call.write({ updateKeyterms: { terms: ['Earshot', 'gRPC'] } });
+    call.write({ updateKeyterms: {} }); // clears them
+    call.write({ updateKeyterms: { terms: Array.from({ length: 101 }, (_, i) => `term${i}`) } });
+    const { status } = await outcome;
+    expect(status.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(status.details).toMatch(/update_keyterms/);
+    await until(() => worker.activeStreams === 0);
+  });
+
   it('fails a call whose first message is not config with INVALID_ARGUMENT', async () => {
     const call = openRawCall(client);
     const outcome = outcomeOf(call);

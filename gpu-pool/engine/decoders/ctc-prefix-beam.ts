@@ -74,7 +74,7 @@ export interface PrefixBeamState {
   paths: Path[];
   emittedDepth: number;
   frameOffset: number;
-  /** This stream's keyterm words, spelled as the model spells words. */
+  /** This stream's keyterm words, spelled as the model spells words (replaceable mid-stream). */
   keytermWords: ReadonlySet<string>;
 }
 

@@ -47,6 +47,8 @@ export interface StreamingModel<S = unknown> {
   createState(decoding: DecodingMethod, keyterms?: readonly string[]): S;
   /** Run one chunk of each stream in one batched encoder call, then search. */
   runBatch(states: S[], chunks: Float32Array[]): Promise<ChunkResult[]>;
+  /** Replace the words a stream's search favours (beam search; greedy ignores them). */
+  setKeyterms?(state: S, keyterms: readonly string[]): void;
   /** Tokens a search still holds back (beam search) once the stream's audio is complete. */
   finalize?(state: S): DecodedToken[];
   release(): Promise<void>;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RawFramer } from '../features/raw-frames.ts';
 import { ctcGreedyStep, type CtcGreedyState } from '../decoders/ctc-greedy.ts';
-import { createPrefixBeamState, ctcPrefixBeamStep, finalizePrefixBeam, type PrefixBeamContext, type PrefixBeamState } from '../decoders/ctc-prefix-beam.ts';
+import { createPrefixBeamState, ctcPrefixBeamStep, finalizePrefixBeam, keytermWords, type PrefixBeamContext, type PrefixBeamState } from '../decoders/ctc-prefix-beam.ts';
 import { loadBeamContext } from './beam-settings.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
 import { readTokens, type TokenTable } from './tokens.ts';
@@ -77,6 +77,10 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
   createState(decoding: DecodingMethod, keyterms: readonly string[] = []): ToneState {
     const beam = decoding === 'modified_beam_search' ? createPrefixBeamState(this.beamContext, keyterms) : null;
     return { state: new Uint16Array(this.stateDim), ctc: { prev: -1, frameOffset: 0 }, beam };
+  }
+
+  setKeyterms(state: ToneState, keyterms: readonly string[]): void {
+    if (state.beam) state.beam.keytermWords = keytermWords(keyterms);
   }
 
   finalize(state: ToneState) {

@@ -86,6 +86,11 @@ function apply(msg: StreamCommand): 'none' | 'later' | 'now' {
       post({ type: 'turn_ended', id: msg.id, reqId: msg.reqId });
       return 'none';
     }
+    case 'keyterms': {
+      const s = streams.get(msg.id);
+      if (s) model.setKeyterms?.(s.modelState, msg.keyterms);
+      return 'none';
+    }
     case 'close':
       streams.delete(msg.id);
       return 'none';

@@ -19,6 +19,7 @@ export type StreamCommand =
   | { type: 'flush'; id: string; reqId: number }
   /** The turn ends here: the search commits its best path (a beam search holds tokens back). */
   | { type: 'end_turn'; id: string; reqId: number }
+  | { type: 'keyterms'; id: string; keyterms: string[] }
   | { type: 'close'; id: string };
 
 /**

@@ -18,7 +18,12 @@ export interface StreamHost {
   searchHoldsBack: boolean;
   send(
     stream: EngineStream,
-    msg: { type: 'audio'; samples: Float32Array } | { type: 'flush'; reqId: number } | { type: 'end_turn'; reqId: number } | { type: 'close' },
+    msg:
+      | { type: 'audio'; samples: Float32Array }
+      | { type: 'flush'; reqId: number }
+      | { type: 'end_turn'; reqId: number }
+      | { type: 'keyterms'; keyterms: string[] }
+      | { type: 'close' },
   ): void;
   detach(stream: EngineStream): void;
 }
@@ -88,6 +93,11 @@ export class EngineStream implements AsrStream {
   updateOptions(options: Partial<TurnDetectionOptions>): void {
     validateTurnOptions(options);
     this.turn.update(options);
+  }
+
+  updateKeyterms(keyterms: string[]): void {
+    if (this.closed) return;
+    this.host.send(this, { type: 'keyterms', keyterms: [...keyterms] });
   }
 
   forceEndpoint(): void {

@@ -1,4 +1,4 @@
-import type { AsrEngine, StreamEvent, StreamOptions } from '../api.ts';
+import type { AsrEngine, AsrStream, StreamEvent, StreamOptions } from '../api.ts';
 import { toBytes, type AudioFile } from './audio-files.ts';
 
 /**
@@ -11,6 +11,8 @@ export async function finalWordsThroughEngine(
   audio: AudioFile,
   pieceBytes: number[],
   options: Partial<StreamOptions> = {},
+  /** Called once the stream exists, before any audio (e.g. to send an update). */
+  setUp?: (stream: AsrStream) => void,
 ): Promise<string[]> {
   const stream = engine.createStream({
     sampleRate: audio.sampleRate,
@@ -21,6 +23,7 @@ export async function finalWordsThroughEngine(
     endOfTurnConfidenceThreshold: 1,
     ...options,
   });
+  setUp?.(stream);
   const finals: string[] = [];
   stream.on((e: StreamEvent) => {
     if (e.kind === 'end_of_turn') finals.push(...e.words.map((w) => w.text));
