@@ -57,7 +57,6 @@ interface PathNode {
   prob: number;
   depth: number;
   lmScore: number;
-  words: number;
   history: number[];
   word: string;
   /** Lexicon trie node of the word in progress. */
@@ -116,7 +115,7 @@ export function keytermWords(keyterms: readonly string[]): Set<string> {
 
 function rootNode(ctx: PrefixBeamContext, depth: number, token: number): PathNode {
   const history = ctx.lm && ctx.lm.bosId >= 0 ? [ctx.lm.bosId] : [];
-  return { parent: null, token, frame: -1, prob: 0, depth, lmScore: 0, words: 0, history, word: '', lex: Lexicon.ROOT };
+  return { parent: null, token, frame: -1, prob: 0, depth, lmScore: 0, history, word: '', lex: Lexicon.ROOT };
 }
 
 function logAdd(a: number, b: number): number {
@@ -160,13 +159,12 @@ function child(ctx: PrefixBeamContext, keyterms: ReadonlySet<string>, parent: Pa
     if (ctx.startsWord[token]) lex = lexicon.next(Lexicon.ROOT, token);
     else lex = parent.lex < 0 ? -1 : lexicon.next(parent.lex, token);
   }
-  const node: PathNode = { parent, token, frame, prob, depth: parent.depth + 1, lmScore: parent.lmScore, words: parent.words, history: parent.history, word: parent.word, lex };
+  const node: PathNode = { parent, token, frame, prob, depth: parent.depth + 1, lmScore: parent.lmScore, history: parent.history, word: parent.word, lex };
   if (lexicon && lex < 0 && (ctx.startsWord[token] || parent.lex >= 0)) node.lmScore -= ctx.settings.oovPenalty;
   if (ctx.startsWord[token]) {
     const closed = closeWord(ctx, parent, keyterms);
     node.lmScore += closed.delta;
     node.history = closed.history;
-    node.words += parent.word === '' ? 0 : 1;
     node.word = ctx.pieces[token];
   } else {
     node.word = parent.word + ctx.pieces[token];
