@@ -163,6 +163,30 @@ describe('engine', () => {
     const after = await transcribe(toBytes(audio.samples.subarray(0, 16000)));
     expect(after.events.every((e) => e.kind !== 'error')).toBe(true);
   });
+
+  it('a broken decoding.json fails the engine that needs it up front, else only the beam-search streams', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'earshot-bad-decoding-'));
+    for (const f of ['model.onnx', 'tokens.txt']) copyFileSync(join(fixture, f), join(dir, f));
+    writeFileSync(join(dir, 'decoding.json'), JSON.stringify({ lm: 'missing.arpa.gz' }));
+    await expect(createEngine({ modelDir: dir, workers: 1, decoding: 'auto', vad: false })).rejects.toMatchObject({ code: 'MODEL_ERROR', message: expect.stringMatching(/missing\.arpa\.gz is missing/) });
+    // Greedy by default: the search settings load on the first beam-search stream, and fail it alone.
+    const lazy = await createEngine({ modelDir: dir, workers: 1, vad: false });
+    try {
+      const options = { sampleRate: 16000, encoding: 'pcm_s16le' as const, minTurnSilenceMs: 400, maxTurnSilenceMs: 1280, vadThreshold: 0.5, endOfTurnConfidenceThreshold: 0.5 };
+      const beam = lazy.createStream({ ...options, decoding: 'modified_beam_search' });
+      const failed = new Promise<StreamEvent>((resolve) => beam.on((e) => e.kind === 'error' && resolve(e)));
+      expect(await failed).toMatchObject({ code: 'MODEL_ERROR', message: expect.stringMatching(/missing\.arpa\.gz/) });
+      const greedy = lazy.createStream(options);
+      const errors: StreamEvent[] = [];
+      greedy.on((e) => e.kind === 'error' && errors.push(e));
+      greedy.push(toBytes(audio.samples.subarray(0, 16000)));
+      await greedy.flush();
+      expect(errors).toEqual([]);
+      greedy.close();
+    } finally {
+      await lazy.close();
+    }
+  });
 });
 
 /** A ModelProto holding nothing but metadata_props (field 14): enough to test type detection. */

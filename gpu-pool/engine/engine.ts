@@ -54,12 +54,15 @@ export async function createEngine(options: EngineOptions): Promise<AsrEngine> {
   const vadModelPath = !wantVad ? undefined : options.vadModelPath ? findModelFile(options.vadModelPath) : findModelFile('silero-vad/silero_vad.onnx');
   if (wantVad && options.vadModelPath && !vadModelPath) throw new EngineError('MODEL_ERROR', `VAD model ${options.vadModelPath} not found`);
   if (wantVad && !vadModelPath) log.warn('Silero VAD model not found on the model search path: turns end on decoder silence only');
+  const decoding: DecodingMethod =
+    options.decoding === 'auto' ? (existsSync(join(options.modelDir, 'decoding.json')) ? 'modified_beam_search' : 'greedy_search') : (options.decoding ?? 'greedy_search');
   const settings: WorkerSettings = {
     modelDir: options.modelDir,
     vadModelPath,
     provider: choice.provider,
     intraOpThreads: Math.max(1, Math.floor(options.threadsPerWorker ?? 1)),
     preferInt8: options.preferInt8 ?? false,
+    preloadSearch: decoding === 'modified_beam_search',
     batchWindowMs: Math.max(0, options.batchWindowMs ?? 8),
     maxBatchSize: Math.max(1, Math.floor(options.maxBatchSize ?? 32)),
   };
@@ -76,7 +79,6 @@ export async function createEngine(options: EngineOptions): Promise<AsrEngine> {
     throw err;
   }
   const model = ready!.model;
-  const decoding = options.decoding === 'auto' ? (existsSync(join(options.modelDir, 'decoding.json')) ? 'modified_beam_search' : 'greedy_search') : (options.decoding ?? 'greedy_search');
   log.info({ model, workers, decoding, ...settings }, 'ASR engine ready');
   return new Engine(handles, model, ready!.symbols, ready!.vadWindowMs, choice.provider, decoding);
 }

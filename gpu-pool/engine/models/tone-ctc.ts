@@ -33,8 +33,15 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
     private readonly session: ort.InferenceSession,
     private readonly samplesPerChunk: number,
     private readonly stateDim: number,
-    private readonly beamContext: PrefixBeamContext,
+    private readonly dir: string,
+    private beamContextLoaded: PrefixBeamContext | null,
   ) {}
+
+  /** The beam search's settings, LM and lexicon (decoding.json), loaded on first use if not before. */
+  private get beamContext(): PrefixBeamContext {
+    this.beamContextLoaded ??= loadBeamContext(this.dir, this.tokens, this.description.frameMs);
+    return this.beamContextLoaded;
+  }
 
   static matches(metadata: Record<string, string>): boolean {
     return metadata.model_type === 't_one_ctc' || ('frame_length_ms' in metadata && 'state_dim' in metadata);
@@ -66,8 +73,8 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
       frameMs: frameLengthMs / framesPerChunk,
       vocabSize: vocab,
     };
-    const beamContext = loadBeamContext(dir, tokens, description.frameMs);
-    return new ToneCtcModel(description, tokens, session, samplesPerChunk, stateDim, beamContext);
+    const beamContext = settings.preloadSearch === false ? null : loadBeamContext(dir, tokens, description.frameMs);
+    return new ToneCtcModel(description, tokens, session, samplesPerChunk, stateDim, dir, beamContext);
   }
 
   createFrontEnd(): FrontEnd {

@@ -25,7 +25,7 @@ function post(msg: FromWorker): void {
 }
 
 async function init(): Promise<void> {
-  const session = { provider: settings.provider, intraOpThreads: settings.intraOpThreads, preferInt8: settings.preferInt8 };
+  const session = { provider: settings.provider, intraOpThreads: settings.intraOpThreads, preferInt8: settings.preferInt8, preloadSearch: settings.preloadSearch };
   try {
     model = await loadModel(settings.modelDir, session);
     if (settings.vadModelPath) vad = await SileroVad.load(settings.vadModelPath, vadRateFor(model.description.sampleRate), { ...session, intraOpThreads: 1 });
@@ -62,7 +62,12 @@ function onMessage(msg: ToWorker): void {
 function apply(msg: StreamCommand): 'none' | 'later' | 'now' {
   switch (msg.type) {
     case 'open':
-      streams.set(msg.id, new StreamPipeline(msg.id, msg.inputRate, model, msg.decoding, vad, msg.keyterms));
+      try {
+        streams.set(msg.id, new StreamPipeline(msg.id, msg.inputRate, model, msg.decoding, vad, msg.keyterms));
+      } catch (err) {
+        // e.g. a beam search whose decoding.json (loaded on first use) is broken: this stream only.
+        post({ type: 'stream_error', id: msg.id, code: 'MODEL_ERROR', message: (err as Error).message ?? String(err) });
+      }
       return 'none';
     case 'audio': {
       const s = streams.get(msg.id);

@@ -8,6 +8,8 @@ export interface WorkerSettings {
   provider: 'cpu' | 'cuda';
   intraOpThreads: number;
   preferInt8: boolean;
+  /** The engine's default search is a beam search: load its LM and lexicon up front. */
+  preloadSearch: boolean;
   batchWindowMs: number;
   maxBatchSize: number;
 }
