@@ -31,6 +31,11 @@ export interface AsrWorkerOptions {
   /** Engine inference workers (ASR_WORKERS) and intra-op threads each (ASR_THREADS). */
   workers?: number;
   threads?: number;
+  /**
+   * Use model.int8.onnx where the folder has one (ASR_PREFER_INT8, default true): the default
+   * model's int8 file decodes about 1.5-1.9× faster at the same measured WER (model card).
+   */
+  preferInt8?: boolean;
   /** Search for sessions (ASR_DECODING): auto (default), greedy_search or modified_beam_search. */
   decoding?: EngineOptions['decoding'];
   /** How long live sessions may run on after stop() (DRAIN_GRACE_MS). Default 60 s. */
@@ -46,6 +51,13 @@ export interface AsrWorkerHandle extends RoleHandle {
   readonly port: number;
   readonly server: AsrWorkerServer;
   readonly engine: AsrEngine;
+}
+
+function boolean(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value.trim() === '') return fallback;
+  if (/^(1|true|yes)$/i.test(value.trim())) return true;
+  if (/^(0|false|no)$/i.test(value.trim())) return false;
+  throw new Error(`${name} must be true or false, got '${value}'`);
 }
 
 function integer(name: string, value: string | undefined, fallback: number | undefined): number | undefined {
@@ -75,6 +87,7 @@ export function asrWorkerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): A
     workers: integer('ASR_WORKERS', env.ASR_WORKERS, undefined),
     threads: integer('ASR_THREADS', env.ASR_THREADS, undefined),
     decoding,
+    preferInt8: boolean('ASR_PREFER_INT8', env.ASR_PREFER_INT8, true),
     drainGraceMs: integer('DRAIN_GRACE_MS', env.DRAIN_GRACE_MS, 60_000)!,
     metricsPort: integer('METRICS_PORT', env.METRICS_PORT, undefined),
   };
@@ -86,7 +99,7 @@ async function loadEngine(options: AsrWorkerOptions): Promise<AsrEngine> {
   const { createEngine } = (await import(enginePath)) as {
     createEngine: (options: EngineOptions) => AsrEngine | Promise<AsrEngine>;
   };
-  return createEngine({ modelDir: options.modelDir, workers: options.workers, threadsPerWorker: options.threads, decoding: options.decoding ?? 'auto' });
+  return createEngine({ modelDir: options.modelDir, workers: options.workers, threadsPerWorker: options.threads, decoding: options.decoding ?? 'auto', preferInt8: options.preferInt8 ?? true });
 }
 
 export async function startAsrWorker(options: AsrWorkerOptions = asrWorkerOptionsFromEnv()): Promise<AsrWorkerHandle> {
