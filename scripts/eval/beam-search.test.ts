@@ -3,9 +3,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AsrEngine, AsrStream, RecognizedWord, StreamOptions } from '../../gpu-pool/engine/api.ts';
+import type { AsrEngine, RecognizedWord, StreamOptions } from '../../gpu-pool/engine/api.ts';
 import { readAudioFile, testdataFiles, toBytes } from '../../gpu-pool/engine/testing/audio-files.ts';
-import { finalWordsThroughEngine } from '../../gpu-pool/engine/testing/engine-transcript.ts';
 import { readAudio, type Audio } from './audio.js';
 import { createEvalEngine, transcribeAll } from './earshot.js';
 import { heldoutFixtures } from './sets.js';
@@ -78,16 +77,12 @@ describe('beam search with the shipped language model and lexicon', () => {
     // Each utterance's own reference words as its keyterms (keyterms_prompt): the bonus must
     // turn near misses into those words.
     const run = async (withKeyterms: boolean, how: 'open' | 'update' = 'open') => {
-      const hyps = await Promise.all(
-        audios.map(async (a, i) => {
-          const samples = Int16Array.from(a.samples, (x) => Math.max(-32768, Math.min(32767, Math.round(x * 32768))));
+      const hyps = await transcribeAll(engine, audios, 'modified_beam_search', {
+        perStream: (i) => {
           const keyterms = withKeyterms ? [utts[i].ref] : [];
-          const options = how === 'open' ? { decoding: 'modified_beam_search' as const, keyterms } : { decoding: 'modified_beam_search' as const };
-          const setUp = how === 'update' ? (s: AsrStream) => s.updateKeyterms(keyterms) : undefined;
-          const words = await finalWordsThroughEngine(engine, { samples, sampleRate: a.sampleRate }, [3200], options, setUp);
-          return words.join(' ');
-        }),
-      );
+          return how === 'open' ? { options: { keyterms } } : { setUp: (s) => s.updateKeyterms(keyterms) };
+        },
+      });
       return corpusWer(utts.map((u, i) => ({ ref: u.ref, hyp: hyps[i] }))).wer;
     };
     const plain = await run(false);

@@ -39,11 +39,11 @@ if (existsSync(join(MODEL_DIR, 'decoding.json'))) {
   for (const m of models) {
     if (!existsSync(join(MODEL_DIR, m))) continue;
     const engine = await createEngine({ modelDir: MODEL_DIR, workers: 1, threadsPerWorker: 1, vad: false, preferInt8: m.includes('int8') });
-    await transcribeAll(engine, audios.slice(0, 1), 'modified_beam_search', 1); // warm-up
+    await transcribeAll(engine, audios.slice(0, 1), 'modified_beam_search', { concurrency: 1 }); // warm-up
     let best = Infinity;
     for (let r = 0; r < repeat; r++) {
       const t0 = process.hrtime.bigint();
-      await transcribeAll(engine, audios, 'modified_beam_search', 1); // one stream at a time
+      await transcribeAll(engine, audios, 'modified_beam_search', { concurrency: 1 }); // one stream at a time
       best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
     }
     await engine.close();

@@ -1,5 +1,6 @@
 // Decoding with Earshot's own engine (its beam search and the model folder's language model),
 // the way the ASR worker serves sessions: whole files pushed in 100 ms pieces, turns joined.
+import type { AsrStream, StreamOptions } from '../../gpu-pool/engine/api.ts';
 import { createEngine, type AsrEngine } from '../../gpu-pool/engine/index.ts';
 import type { DecodingMethod } from '../../gpu-pool/engine/models/model.ts';
 import { finalWordsThroughEngine } from '../../gpu-pool/engine/testing/engine-transcript.ts';
@@ -9,8 +10,15 @@ export function createEvalEngine(modelDir: string, preferInt8 = false): Promise<
   return createEngine({ modelDir, vad: false, preferInt8 });
 }
 
-/** Transcribe many files at once (the engine batches them across streams). */
-export async function transcribeAll(engine: AsrEngine, audios: Audio[], decoding: DecodingMethod, concurrency = 32): Promise<string[]> {
+export interface TranscribeOptions {
+  /** Files decoded at once (the engine batches them across streams). Default 32. */
+  concurrency?: number;
+  /** Per file: stream options (e.g. keyterms) and what to do once its stream exists. */
+  perStream?: (index: number) => { options?: Partial<StreamOptions>; setUp?: (stream: AsrStream) => void };
+}
+
+/** Transcribe many files, each pushed in 100 ms pieces and flushed; turns joined. */
+export async function transcribeAll(engine: AsrEngine, audios: Audio[], decoding: DecodingMethod, opts: TranscribeOptions = {}): Promise<string[]> {
   const out: string[] = new Array(audios.length);
   let next = 0;
   const lane = async () => {
@@ -18,9 +26,11 @@ export async function transcribeAll(engine: AsrEngine, audios: Audio[], decoding
       const a = audios[i];
       const samples = Int16Array.from(a.samples, (x) => Math.max(-32768, Math.min(32767, Math.round(x * 32768))));
       const piece = Math.round(a.sampleRate * 0.1) * 2;
-      out[i] = (await finalWordsThroughEngine(engine, { samples, sampleRate: a.sampleRate }, [piece], { decoding })).join(' ');
+      const extra = opts.perStream?.(i) ?? {};
+      const words = await finalWordsThroughEngine(engine, { samples, sampleRate: a.sampleRate }, [piece], { decoding, ...extra.options }, extra.setUp);
+      out[i] = words.join(' ');
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, lane));
+  await Promise.all(Array.from({ length: opts.concurrency ?? 32 }, lane));
   return out;
 }
