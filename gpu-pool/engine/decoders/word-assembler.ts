@@ -31,6 +31,7 @@ export class WordAssembler {
   private tentative: TentativeToken[] = [];
   /** Bumped on every visible change: lets the stream skip snapshots when nothing changed. */
   version = 0;
+  private visibleCache: { version: number; words: WordInProgress[] } | null = null;
 
   constructor(
     private readonly symbols: string[],
@@ -91,11 +92,13 @@ export class WordAssembler {
     return true;
   }
 
-  /** Committed words plus the tentative tail. */
+  /** Committed words plus the tentative tail (built once per version: asked several times per result). */
   private visible(): WordInProgress[] {
     if (this.tentative.length === 0) return this.words;
+    if (this.visibleCache?.version === this.version) return this.visibleCache.words;
     const words = this.words.map((w) => ({ ...w }));
     for (const t of this.tentative) this.append(words, t.id, t.frame, t.prob, true);
+    this.visibleCache = { version: this.version, words };
     return words;
   }
 
