@@ -1,17 +1,20 @@
 /**
  * npm run bench:engine — Earshot's engine vs sherpa-onnx-node on the same model, audio and
  * cores. Options (env): BENCH_MODEL (folder, default models/earshot-en, else the random
- * fixture), BENCH_SECONDS (real-time run length, default 12), BENCH_WORKERS (Earshot
- * inference workers, 1 intra-op thread each; default: CPU count), BENCH_STREAMS (comma list of loads to try in real time), BENCH_MEMORY_MINUTES
- * (default 30; 0 skips the memory check), BENCH_PARTS (default throughput,realtime,memory).
+ * fixture), BENCH_SECONDS (real-time run length, default 10), BENCH_WORKERS (Earshot
+ * inference workers, 1 intra-op thread each; default: CPU count), BENCH_SHERPA_THREADS (sherpa's
+ * intra-op threads in the real-time part; default: CPU count), BENCH_MEMORY_MINUTES (default
+ * 30; 0 skips the memory check), BENCH_PARTS (default throughput,realtime,memory).
  *
  * 1. Throughput: N streams decoded as fast as possible, 100 ms pushes interleaved across
  *    streams: Earshot (batched worker), sherpa-onnx `decodeStreams` (its batched mode) and
  *    sherpa-onnx stream by stream. Capacity = seconds of audio decoded per wall second
  *    = how many real-time streams the machine sustains.
- * 2. Real time: Earshot with N streams each fed 100 ms every 100 ms, first all in phase (worst
- *    case), then started at spread-out moments (as real clients); chunk latency = from
- *    the push completing a model chunk to the result for it; the largest N with p95 ≤ 100 ms.
+ * 2. Real time: Earshot (full pipeline and ASR only) and sherpa-onnx (batched and stream by
+ *    stream, sherpa-realtime.ts) with N streams each fed 100 ms every 100 ms, started at
+ *    spread-out moments (as real clients) and all in phase (the worst case); chunk latency =
+ *    from the due time of the push that made a model chunk decodable to its result; the
+ *    largest N with p95 ≤ 100 ms for each, and the ratios.
  * 3. Memory: one stream fed BENCH_MEMORY_MINUTES of audio faster than real time (RSS
  *    sampled), then 64 streams opened and closed.
  */
@@ -22,17 +25,17 @@ import { createEngine, type AsrEngine, type StreamOptions } from '../../gpu-pool
 import type { EngineStream } from '../../gpu-pool/engine/stream/asr-stream.ts';
 import { readAudioFile, testdataFiles, toBytes } from '../../gpu-pool/engine/testing/audio-files.ts';
 import { createSherpaRecognizer, type SherpaModelConfig } from '../../gpu-pool/engine/testing/sherpa-reference.ts';
+import { decodableAt, isRealTime, percentile, phaseMs, PUSH_MS, PUSH_SAMPLES, pushSchedule, SAMPLE_RATE, summarise, type RealTimeResult } from './realtime-schedule.ts';
+import { floatAudio, sherpaRealTime } from './sherpa-realtime.ts';
 
 process.env.LOG_LEVEL ??= 'warn';
 const cores = availableParallelism();
 const workers = Number(process.env.BENCH_WORKERS ?? cores);
 const projectModel = resolve('models/earshot-en');
 const modelDir = process.env.BENCH_MODEL ?? (existsSync(`${projectModel}/model.onnx`) ? projectModel : resolve('gpu-pool/engine/testdata/tone-ctc-random'));
-const rtSeconds = Number(process.env.BENCH_SECONDS ?? 12);
+const rtSeconds = Number(process.env.BENCH_SECONDS ?? 10);
 const memoryMinutes = Number(process.env.BENCH_MEMORY_MINUTES ?? 30);
 const parts = new Set((process.env.BENCH_PARTS ?? 'throughput,realtime,memory').split(','));
-const PUSH_MS = 100;
-const LOOKAHEAD_MS = 1; // resampler filter half-width (6 zeros at 0.99 × 4 kHz ≈ 0.76 ms)
 
 const streamOptions: StreamOptions = {
   sampleRate: 16000,
@@ -42,12 +45,6 @@ const streamOptions: StreamOptions = {
   vadThreshold: 0.4,
   endOfTurnConfidenceThreshold: 0.4,
 };
-
-function pct(xs: number[], p: number): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
 
 async function loadAudio(): Promise<Int16Array> {
   const parts: Int16Array[] = [];
@@ -105,59 +102,47 @@ function sherpaThroughput(model: SherpaModelConfig, audio: Int16Array, n: number
 }
 
 /**
- * N streams, each pushed 100 ms of audio every 100 ms. `staggered`: stream k starts k/N of a
- * model chunk later than stream 0, so chunk boundaries are spread over time as with clients
- * that connect at random moments; otherwise every stream completes a chunk at the same
- * instant (the worst case: one burst of N chunks every chunk period).
+ * Earshot fed in real time (the plan in realtime-schedule.ts). Chunk latency: from the due time
+ * of the push that made a model chunk decodable to the engine's result for it.
  */
-async function earshotRealTime(engine: AsrEngine, audio: Int16Array, n: number, seconds: number, staggered: boolean) {
-  const samples = seconds * 16000;
-  const per = (16000 * PUSH_MS) / 1000;
-  const latencies: number[] = [];
+async function earshotRealTime(engine: AsrEngine, audio: Int16Array, n: number, seconds: number, staggered: boolean): Promise<RealTimeResult> {
+  const samples = seconds * SAMPLE_RATE;
   const chunkMs = engine.model.chunkMs;
+  const events = pushSchedule(n, seconds, chunkMs, staggered);
+  const lastDue = events[events.length - 1].due;
+  const latencies: number[] = [];
+  let expected = 0;
   const streams = Array.from({ length: n }, () => engine.createStream(streamOptions) as EngineStream);
-  const pushedAt = streams.map(() => new Map<number, number>()); // chunk end (ms) → wall time its last sample was pushed
+  let t0 = 0;
   streams.forEach((s, k) => {
+    const phase = phaseMs(k, n, chunkMs, staggered);
+    for (let end = chunkMs; decodableAt(end, phase) <= lastDue; end += chunkMs) expected++;
     let seen = 0;
     s.onDecoded = (decodedMs) => {
-      const now = performance.now();
+      const now = performance.now() - t0;
       for (let end = seen + chunkMs; end <= decodedMs; end += chunkMs) {
-        const t = pushedAt[k].get(end);
-        if (t !== undefined) latencies.push(now - t);
-        pushedAt[k].delete(end);
+        const due = decodableAt(end, phase);
+        if (due <= lastDue) latencies.push(now - due);
       }
       seen = Math.max(seen, Math.floor(decodedMs / chunkMs) * chunkMs);
     };
   });
-  // Every push of every stream, in due-time order.
-  const events: { due: number; k: number; i: number }[] = [];
-  const pushes = Math.ceil(samples / per);
-  for (let k = 0; k < n; k++) {
-    const phase = staggered ? (k / n) * chunkMs : 0;
-    for (let i = 0; i < pushes; i++) events.push({ due: phase + i * PUSH_MS, k, i });
-  }
-  events.sort((a, b) => a.due - b.due);
-  const t0 = performance.now();
+  t0 = performance.now();
   let late = 0;
   for (let e = 0; e < events.length; ) {
     const wait = t0 + events[e].due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const now = performance.now() - t0;
     for (; e < events.length && events[e].due <= now; e++) {
-      const { due, k, i } = events[e];
+      const { due, stream, index } = events[e];
       if (now - due > PUSH_MS / 2) late++;
-      const p = i * per;
-      const audioEndMs = ((p + per) / 16000) * 1000;
-      // The chunk ending at chunkEnd becomes decodable with the push that also carries the
-      // resampler's look-ahead (< 1 ms past the chunk end): latency counts from that push.
-      const chunkEnd = Math.floor((audioEndMs - LOOKAHEAD_MS) / chunkMs) * chunkMs;
-      if (chunkEnd > 0 && chunkEnd + LOOKAHEAD_MS > audioEndMs - PUSH_MS) pushedAt[k].set(chunkEnd, performance.now());
-      streams[k].push(toBytes(slice(audio, k, samples).subarray(p, p + per)));
+      const p = index * PUSH_SAMPLES;
+      streams[stream].push(toBytes(slice(audio, stream, samples).subarray(p, p + PUSH_SAMPLES)));
     }
   }
   await new Promise((r) => setTimeout(r, 1500));
   streams.forEach((s) => s.close());
-  return { p50: pct(latencies, 50), p95: pct(latencies, 95), samples: latencies.length, late, pushes: events.length };
+  return summarise(latencies, expected, late, events.length);
 }
 
 async function memoryCheck(engine: AsrEngine, audio: Int16Array, minutes: number) {
@@ -237,7 +222,7 @@ async function throughputSection(engine: AsrEngine, audio: Int16Array) {
       add(`serial-${threads}`, sherpaThroughput(sherpaModel, audio, n, secs, false, threads));
     }
   }
-  const med = (k: string) => pct(runs[k], 50);
+  const med = (k: string) => percentile(runs[k], 50);
   const ours = med('ours');
   const oursAsr = med('oursAsr');
   const sherpa: Record<string, number> = {};
@@ -278,26 +263,67 @@ async function throughputSection(engine: AsrEngine, audio: Int16Array) {
   }
 }
 
-async function realTimeSection(engine: AsrEngine, audio: Int16Array) {
-  console.log(`\n## Real time, full pipeline (${rtSeconds} s per load, ${PUSH_MS} ms pushes, chunk ${engine.model.chunkMs} ms)`);
-  const loads = (process.env.BENCH_STREAMS ?? '16,32,48,64,96,128,160,192,256')
-    .split(',')
-    .map(Number)
-    .filter((x, i, a) => x > 0 && a.indexOf(x) === i)
-    .sort((a, b) => a - b);
-  for (const staggered of [false, true]) {
-    console.log(staggered ? 'streams started at spread-out moments (chunk boundaries spread over the chunk period):' : 'all streams in phase (every stream completes a chunk at the same instant: the worst case):');
-    let best = 0;
-    for (const load of loads) {
-      const r = await earshotRealTime(engine, audio, load, rtSeconds, staggered);
-      // Real time: p95 within 100 ms, and the feeder itself kept pace (< 1 % of pushes late).
-      const ok = r.p95 <= 100 && r.late < r.pushes / 100;
-      if (ok) best = load;
-      console.log(`  N=${load}: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (${r.samples} chunks), late pushes ${r.late}/${r.pushes} → ${ok ? 'real time' : 'NOT real time'}`);
-      if (!ok) break;
+/**
+ * The largest load that stays real time: doubling from 16 streams until one fails, then
+ * bisecting between the last pass and the first failure (to within 1/8 of the load).
+ */
+async function largestRealTime(label: string, run: (n: number) => Promise<RealTimeResult> | RealTimeResult): Promise<number> {
+  const tried = new Map<number, boolean>();
+  const attempt = async (n: number) => {
+    const r = await run(n);
+    const ok = isRealTime(r);
+    tried.set(n, ok);
+    console.log(`  ${label.padEnd(34)} N=${String(n).padStart(4)}: p50 ${r.p50.toFixed(1).padStart(7)} ms, p95 ${r.p95.toFixed(1).padStart(7)} ms (${r.samples} chunks, late pushes ${r.late}/${r.pushes}) → ${ok ? 'real time' : 'NOT real time'}`);
+    return ok;
+  };
+  let pass = 0;
+  let fail = 0;
+  for (let n = 16; n <= 2048; n *= 2) {
+    if (await attempt(n)) pass = n;
+    else {
+      fail = n;
+      break;
     }
-    console.log(`  largest load with p95 ≤ 100 ms: ${best} streams = ${(best / cores).toFixed(1)} streams/core`);
   }
+  while (fail > 0 && fail - pass > Math.max(8, fail / 8)) {
+    const mid = Math.round((pass + fail) / 2 / 8) * 8;
+    if (mid <= pass || mid >= fail) break;
+    if (await attempt(mid)) pass = mid;
+    else fail = mid;
+  }
+  return pass;
+}
+
+async function realTimeSection(engine: AsrEngine, audio: Int16Array) {
+  const chunkMs = engine.model.chunkMs;
+  const sherpaThreads = Number(process.env.BENCH_SHERPA_THREADS ?? cores);
+  console.log(`\n## Real time (${rtSeconds} s per load, ${PUSH_MS} ms pushes, chunk ${chunkMs} ms; real time = p95 chunk latency ≤ 100 ms, counted from when the audio was due)`);
+  const asrOnly = await createEngine({ modelDir, workers, threadsPerWorker: 1, batchWindowMs: 8, maxBatchSize: 64, vad: false });
+  await earshotThroughput(asrOnly, audio, 4, 2); // warm-up
+  const sherpaModel: SherpaModelConfig = { kind: 't_one_ctc', dir: modelDir, frameSeconds: chunkMs / 10000, framesPerChunk: 10 };
+  const samples = rtSeconds * SAMPLE_RATE;
+  const floats = new Map<number, Float32Array>();
+  const floatFor = (k: number) => floats.get(k) ?? floats.set(k, floatAudio(slice(audio, k, samples))).get(k)!;
+  const contenders: [string, (n: number, staggered: boolean) => Promise<RealTimeResult> | RealTimeResult][] = [
+    ['Earshot, full pipeline', (n, staggered) => earshotRealTime(engine, audio, n, rtSeconds, staggered)],
+    ['Earshot, ASR only', (n, staggered) => earshotRealTime(asrOnly, audio, n, rtSeconds, staggered)],
+    [`sherpa decodeStreams, ${sherpaThreads} thr`, (n, staggered) => sherpaRealTime(sherpaModel, floatFor, n, rtSeconds, { staggered, batched: true, threads: sherpaThreads })],
+    [`sherpa stream by stream, ${sherpaThreads} thr`, (n, staggered) => sherpaRealTime(sherpaModel, floatFor, n, rtSeconds, { staggered, batched: false, threads: sherpaThreads })],
+  ];
+  const best: Record<string, number[]> = {};
+  for (const staggered of [true, false]) {
+    console.log(staggered ? 'streams started at spread-out moments (as independent clients connect):' : 'all streams in phase (every stream completes a chunk at the same instant: the worst case):');
+    for (const [label, run] of contenders) (best[label] ??= []).push(await largestRealTime(label, (n) => run(n, staggered)));
+  }
+  await asrOnly.close();
+  console.log('largest real-time load (spread-out starts / all in phase):');
+  for (const [label, [spread, inPhase]] of Object.entries(best)) {
+    console.log(`  ${label.padEnd(34)} ${String(spread).padStart(4)} / ${String(inPhase).padStart(4)} streams  (${(spread / cores).toFixed(1)} / ${(inPhase / cores).toFixed(1)} per core)`);
+  }
+  const [full, asr, batched, serial] = contenders.map(([label]) => best[label]);
+  const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+  console.log(`real-time ratios, spread-out / in phase: ASR only / sherpa batched = ${ratio(asr[0], batched[0])} / ${ratio(asr[1], batched[1])}, ASR only / sherpa stream-by-stream = ${ratio(asr[0], serial[0])} / ${ratio(asr[1], serial[1])}`);
+  console.log(`                                         full / sherpa batched = ${ratio(full[0], batched[0])} / ${ratio(full[1], batched[1])}, full / sherpa stream-by-stream = ${ratio(full[0], serial[0])} / ${ratio(full[1], serial[1])}`);
 }
 
 async function memorySection(engine: AsrEngine, audio: Int16Array) {

@@ -74,10 +74,24 @@ class FrontEnd(nn.Module):
         return (feats - self.feat_mean) * self.feat_istd
 
 
+def as_fp32(x):
+    # tracing x.float() would add a Cast node even for fp32 input; export sees fp32 only
+    return x if x.dtype == torch.float32 else x.float()
+
+
+class LayerNorm(nn.LayerNorm):
+    """nn.LayerNorm that normalises in fp32: under CPU bf16 autocast (torch 1.13) the stock module
+    rejects bf16 inputs with fp32 weights, and the statistics want fp32 anyway. A no-op for fp32
+    inputs, so the exported graph is unchanged."""
+
+    def forward(self, x):
+        return F.layer_norm(as_fp32(x), self.normalized_shape, self.weight, self.bias, self.eps)
+
+
 class Block(nn.Module):
     def __init__(self, d, hidden, kernel, dilation, dropout):
         super().__init__()
-        self.norm = nn.LayerNorm(d)
+        self.norm = LayerNorm(d)
         self.dw = nn.Conv1d(d, d, kernel, dilation=dilation, groups=d)
         self.ff1 = nn.Linear(d, hidden)
         self.ff2 = nn.Linear(hidden, d)
@@ -108,9 +122,9 @@ class EarshotCtc(nn.Module):
                         kernel=kernel, dilations=list(dilations), dropout=dropout)
         self.frontend = FrontEnd()
         self.inp = nn.Linear(NMEL * STACK, d)
-        self.inp_norm = nn.LayerNorm(d)
+        self.inp_norm = LayerNorm(d)
         self.blocks = nn.ModuleList(Block(d, hidden, kernel, dl, dropout) for dl in dilations)
-        self.out_norm = nn.LayerNorm(d)
+        self.out_norm = LayerNorm(d)
         self.out = nn.Linear(d, vocab_size)
         self.d = d
 
@@ -123,7 +137,7 @@ class EarshotCtc(nn.Module):
         for i, b in enumerate(self.blocks):
             x, c = b(x, None if caches is None else caches[i])
             new.append(c)
-        return F.log_softmax(self.out(self.out_norm(x)), -1), new
+        return F.log_softmax(as_fp32(self.out(self.out_norm(x))), -1), new
 
     # -------- training / full utterance
     def features(self, audio):

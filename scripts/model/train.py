@@ -85,6 +85,14 @@ class Corpus:
         return sum(len(a) for a, _ in self.items) / SR / 3600
 
 
+def cpu_has_bf16():
+    try:
+        flags = open("/proc/cpuinfo").read()
+    except OSError:
+        return False
+    return "amx_bf16" in flags or "avx512_bf16" in flags
+
+
 def make_batches(items, max_samples, rng):
     order = sorted(range(len(items)), key=lambda i: len(items[i][0]) + rng.random() * SR)
     batches, cur, cur_max = [], [], 0
@@ -207,11 +215,16 @@ def main():
     ap.add_argument("--grow-blocks", type=int, default=None, help="with --init-onnx: append identity blocks up to this many")
     ap.add_argument("--grow-hidden", type=int, default=None, help="with --init-onnx: widen the feed-forward layers to this")
     ap.add_argument("--skip-hard", type=int, default=0, help="1 leaves out the harshest augmentation draws (is_hard)")
+    ap.add_argument("--bf16", choices=["auto", "on", "off"], default="auto",
+                    help="bf16 autocast for the encoder (auto: on where the CPU has AMX or AVX512-BF16, "
+                         "about 7x faster there; elsewhere bf16 is emulated and slower)")
     ap.add_argument("--cosine-hours", type=float, default=None,
                     help="cosine lr decay to 5%% over this many wall-clock hours of training, counting earlier runs "
                          "resumed from last.pt (replaces the step schedule)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    bf16 = args.bf16 == "on" or (args.bf16 == "auto" and cpu_has_bf16())
+    print(f"bf16 autocast: {'on' if bf16 else 'off'}", flush=True)
     seed_all(args.seed)
     CKPT_DIR.mkdir(parents=True, exist_ok=True)
     sp = spm.SentencePieceProcessor(model_file=str(WORK / "bpe.model"))
@@ -297,7 +310,9 @@ def main():
                 feats = model.features(audio)
                 if args.specaug:
                     feats = spec_augment(feats, rng)
-            logp = model(feats)
+            # the front end stays fp32 (log of small powers); weights, optimiser and loss stay fp32
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                logp = model(feats)
             loss = F.ctc_loss(logp.transpose(0, 1), tgts, lens, tlens, blank=0, reduction="sum",
                               zero_infinity=True) / len(bidx)
             opt.zero_grad()
