@@ -3,7 +3,8 @@
  * cores. Options (env): BENCH_MODEL (folder, default models/earshot-en, else the random
  * fixture), BENCH_SECONDS (real-time run length, default 10), BENCH_WORKERS (Earshot
  * inference workers, 1 intra-op thread each; default: CPU count), BENCH_SHERPA_THREADS (sherpa's
- * intra-op threads in the real-time part; default: CPU count), BENCH_MEMORY_MINUTES (default
+ * intra-op threads in the real-time part; default: CPU count), BENCH_INT8 (1: the real-time part
+ * runs model.int8.onnx in both), BENCH_MEMORY_MINUTES (default
  * 30; 0 skips the memory check), BENCH_PARTS (default throughput,realtime,memory).
  *
  * 1. Throughput: N streams decoded as fast as possible, 100 ms pushes interleaved across
@@ -109,20 +110,19 @@ async function earshotRealTime(engine: AsrEngine, audio: Int16Array, n: number, 
   const samples = seconds * SAMPLE_RATE;
   const chunkMs = engine.model.chunkMs;
   const events = pushSchedule(n, seconds, chunkMs, staggered);
-  const lastDue = events[events.length - 1].due;
   const latencies: number[] = [];
   let expected = 0;
   const streams = Array.from({ length: n }, () => engine.createStream(streamOptions) as EngineStream);
   let t0 = 0;
   streams.forEach((s, k) => {
     const phase = phaseMs(k, n, chunkMs, staggered);
-    for (let end = chunkMs; decodableAt(end, phase) <= lastDue; end += chunkMs) expected++;
+    for (let end = chunkMs; decodableAt(end, phase, seconds) !== undefined; end += chunkMs) expected++;
     let seen = 0;
     s.onDecoded = (decodedMs) => {
       const now = performance.now() - t0;
       for (let end = seen + chunkMs; end <= decodedMs; end += chunkMs) {
-        const due = decodableAt(end, phase);
-        if (due <= lastDue) latencies.push(now - due);
+        const due = decodableAt(end, phase, seconds);
+        if (due !== undefined) latencies.push(now - due);
       }
       seen = Math.max(seen, Math.floor(decodedMs / chunkMs) * chunkMs);
     };
@@ -187,7 +187,7 @@ async function memoryCheck(engine: AsrEngine, audio: Int16Array, minutes: number
 async function main() {
   console.log(`# bench:engine — model ${modelDir}, ${cores} CPU cores, node ${process.version}`);
   const audio = await loadAudio();
-  const engine = await createEngine({ modelDir, workers, threadsPerWorker: 1, batchWindowMs: 8, maxBatchSize: 64 });
+  const engine = await createEngine({ modelDir, workers, threadsPerWorker: 1 });
   console.log(`model: ${JSON.stringify(engine.model)}; Earshot: ${workers} workers × 1 intra-op thread`);
   if (engine.model.type !== 't_one_ctc') throw new Error('bench:engine compares T-one-format models');
 
@@ -201,13 +201,13 @@ async function throughputSection(engine: AsrEngine, audio: Int16Array) {
   console.log('\n## Throughput (audio seconds decoded per wall second = real-time streams sustained; median of alternating rounds)');
   const n = 32;
   const secs = 10;
-  const asrOnly = await createEngine({ modelDir, workers, threadsPerWorker: 1, batchWindowMs: 8, maxBatchSize: 64, vad: false });
+  const asrOnly = await createEngine({ modelDir, workers, threadsPerWorker: 1, vad: false });
   const sherpaModel: SherpaModelConfig = { kind: 't_one_ctc', dir: modelDir, frameSeconds: 0.03, framesPerChunk: 10 };
   await earshotThroughput(engine, audio, 4, 2); // warm-up
   await earshotThroughput(asrOnly, audio, 4, 2);
   // The server's default search where the model folder ships decoding.json (LM + lexicon).
   const withBeam = existsSync(`${modelDir}/decoding.json`);
-  const asrBeam = withBeam ? await createEngine({ modelDir, workers, threadsPerWorker: 1, batchWindowMs: 8, maxBatchSize: 64, vad: false, decoding: 'modified_beam_search' }) : null;
+  const asrBeam = withBeam ? await createEngine({ modelDir, workers, threadsPerWorker: 1, vad: false, decoding: 'modified_beam_search' }) : null;
   if (asrBeam) await earshotThroughput(asrBeam, audio, 4, 2);
   // The machine is shared: contenders run in alternation, ROUNDS times, and the median counts.
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -240,7 +240,7 @@ async function throughputSection(engine: AsrEngine, audio: Int16Array) {
   await asrBeam?.close();
   if (existsSync(`${modelDir}/model.int8.onnx`)) {
     // The int8-quantised export of the same model, same audio, both decoders.
-    const int8 = await createEngine({ modelDir, workers, threadsPerWorker: 1, batchWindowMs: 8, maxBatchSize: 64, vad: false, preferInt8: true });
+    const int8 = await createEngine({ modelDir, workers, threadsPerWorker: 1, vad: false, preferInt8: true });
     await earshotThroughput(int8, audio, 4, 2);
     const q: SherpaModelConfig = { ...sherpaModel, file: 'model.int8.onnx' };
     for (let r = 0; r < rounds; r++) {
@@ -296,16 +296,20 @@ async function largestRealTime(label: string, run: (n: number) => Promise<RealTi
 
 async function realTimeSection(engine: AsrEngine, audio: Int16Array) {
   const chunkMs = engine.model.chunkMs;
+  // The server decodes the int8 file where the folder has one (ASR_PREFER_INT8); BENCH_INT8=1 measures that.
+  const realTimeInt8 = process.env.BENCH_INT8 === '1' && existsSync(`${modelDir}/model.int8.onnx`);
   const sherpaThreads = Number(process.env.BENCH_SHERPA_THREADS ?? cores);
-  console.log(`\n## Real time (${rtSeconds} s per load, ${PUSH_MS} ms pushes, chunk ${chunkMs} ms; real time = p95 chunk latency ≤ 100 ms, counted from when the audio was due)`);
-  const asrOnly = await createEngine({ modelDir, workers, threadsPerWorker: 1, batchWindowMs: 8, maxBatchSize: 64, vad: false });
-  await earshotThroughput(asrOnly, audio, 4, 2); // warm-up
-  const sherpaModel: SherpaModelConfig = { kind: 't_one_ctc', dir: modelDir, frameSeconds: chunkMs / 10000, framesPerChunk: 10 };
+  console.log(`\n## Real time, ${realTimeInt8 ? 'model.int8.onnx' : 'model.onnx'} (${rtSeconds} s per load, ${PUSH_MS} ms pushes, chunk ${chunkMs} ms; real time = p95 chunk latency ≤ 100 ms, counted from when the audio was due)`);
+  const full = await createEngine({ modelDir, workers, threadsPerWorker: 1, preferInt8: realTimeInt8 });
+  const asrOnly = await createEngine({ modelDir, workers, threadsPerWorker: 1, vad: false, preferInt8: realTimeInt8 });
+  await earshotThroughput(full, audio, 4, 2); // warm-up
+  await earshotThroughput(asrOnly, audio, 4, 2);
+  const sherpaModel: SherpaModelConfig = { kind: 't_one_ctc', dir: modelDir, frameSeconds: 0.03, framesPerChunk: 10, file: realTimeInt8 ? 'model.int8.onnx' : 'model.onnx' };
   const samples = rtSeconds * SAMPLE_RATE;
   const floats = new Map<number, Float32Array>();
   const floatFor = (k: number) => floats.get(k) ?? floats.set(k, floatAudio(slice(audio, k, samples))).get(k)!;
   const contenders: [string, (n: number, staggered: boolean) => Promise<RealTimeResult> | RealTimeResult][] = [
-    ['Earshot, full pipeline', (n, staggered) => earshotRealTime(engine, audio, n, rtSeconds, staggered)],
+    ['Earshot, full pipeline', (n, staggered) => earshotRealTime(full, audio, n, rtSeconds, staggered)],
     ['Earshot, ASR only', (n, staggered) => earshotRealTime(asrOnly, audio, n, rtSeconds, staggered)],
     [`sherpa decodeStreams, ${sherpaThreads} thr`, (n, staggered) => sherpaRealTime(sherpaModel, floatFor, n, rtSeconds, { staggered, batched: true, threads: sherpaThreads })],
     [`sherpa stream by stream, ${sherpaThreads} thr`, (n, staggered) => sherpaRealTime(sherpaModel, floatFor, n, rtSeconds, { staggered, batched: false, threads: sherpaThreads })],
@@ -315,15 +319,16 @@ async function realTimeSection(engine: AsrEngine, audio: Int16Array) {
     console.log(staggered ? 'streams started at spread-out moments (as independent clients connect):' : 'all streams in phase (every stream completes a chunk at the same instant: the worst case):');
     for (const [label, run] of contenders) (best[label] ??= []).push(await largestRealTime(label, (n) => run(n, staggered)));
   }
+  await full.close();
   await asrOnly.close();
   console.log('largest real-time load (spread-out starts / all in phase):');
   for (const [label, [spread, inPhase]] of Object.entries(best)) {
     console.log(`  ${label.padEnd(34)} ${String(spread).padStart(4)} / ${String(inPhase).padStart(4)} streams  (${(spread / cores).toFixed(1)} / ${(inPhase / cores).toFixed(1)} per core)`);
   }
-  const [full, asr, batched, serial] = contenders.map(([label]) => best[label]);
+  const [fullBest, asr, batched, serial] = contenders.map(([label]) => best[label]);
   const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
   console.log(`real-time ratios, spread-out / in phase: ASR only / sherpa batched = ${ratio(asr[0], batched[0])} / ${ratio(asr[1], batched[1])}, ASR only / sherpa stream-by-stream = ${ratio(asr[0], serial[0])} / ${ratio(asr[1], serial[1])}`);
-  console.log(`                                         full / sherpa batched = ${ratio(full[0], batched[0])} / ${ratio(full[1], batched[1])}, full / sherpa stream-by-stream = ${ratio(full[0], serial[0])} / ${ratio(full[1], serial[1])}`);
+  console.log(`                                         full / sherpa batched = ${ratio(fullBest[0], batched[0])} / ${ratio(fullBest[1], batched[1])}, full / sherpa stream-by-stream = ${ratio(fullBest[0], serial[0])} / ${ratio(fullBest[1], serial[1])}`);
 }
 
 async function memorySection(engine: AsrEngine, audio: Int16Array) {

@@ -34,14 +34,18 @@ export function pushSchedule(streams: number, seconds: number, chunkMs: number, 
   return events.sort((a, b) => a.due - b.due);
 }
 
+/** Index of the first push whose audio reaches past `chunkEndMs` plus the resampler's look-ahead. */
+export function pushCompleting(chunkEndMs: number): number {
+  return Math.ceil((chunkEndMs + LOOKAHEAD_MS) / PUSH_MS) - 1;
+}
+
 /**
  * Due time (ms from the run start) of the push after which a decoder can run the chunk that
- * ends at `chunkEndMs` of a stream: the first push whose audio reaches past the chunk end plus
- * the resampler's look-ahead.
+ * ends at `chunkEndMs` of a stream, or undefined when the stream's audio never gets that far.
  */
-export function decodableAt(chunkEndMs: number, phase: number): number {
-  const pushIndex = Math.ceil((chunkEndMs + LOOKAHEAD_MS) / PUSH_MS) - 1;
-  return phase + pushIndex * PUSH_MS;
+export function decodableAt(chunkEndMs: number, phase: number, seconds: number): number | undefined {
+  const push = pushCompleting(chunkEndMs);
+  return push < Math.ceil((seconds * SAMPLE_RATE) / PUSH_SAMPLES) ? phase + push * PUSH_MS : undefined;
 }
 
 export function percentile(xs: number[], p: number): number {

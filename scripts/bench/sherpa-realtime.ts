@@ -33,10 +33,10 @@ export function sherpaRealTime(
   const lastDue = events[events.length - 1].due;
   const latencies: number[] = [];
   // Chunk j is decoded once chunk j+1 is complete.
-  const readyAt = (k: number, j: number) => decodableAt((j + 2) * chunkMs, phases[k]);
+  const readyAt = (k: number, j: number) => decodableAt((j + 2) * chunkMs, phases[k], seconds);
   const expected = handles.reduce((n, _, k) => {
     let j = 0;
-    while (readyAt(k, j) <= lastDue) j++;
+    while (readyAt(k, j) !== undefined) j++;
     return n + j;
   }, 0);
 
@@ -65,8 +65,8 @@ export function sherpaRealTime(
       continue;
     }
     const record = (k: number) => {
-      latencies.push(performance.now() - t0 - readyAt(k, decoded[k]));
-      decoded[k]++;
+      const due = readyAt(k, decoded[k]++);
+      if (due !== undefined) latencies.push(performance.now() - t0 - due);
     };
     if (opts.batched) {
       recognizer.decodeStreams(ready.map((k) => handles[k]));
@@ -78,7 +78,7 @@ export function sherpaRealTime(
       }
     }
   }
-  return summarise(latencies.slice(0, expected), expected, late, events.length);
+  return summarise(latencies, expected, late, events.length);
 }
 
 /** The same audio a contender's stream k gets, as sherpa's float samples. */

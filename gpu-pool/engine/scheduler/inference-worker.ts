@@ -128,8 +128,10 @@ async function cycle(): Promise<void> {
       if (asrReady.length === 0 && vadReady.length === 0) break;
       // ASR first, each batch posted as soon as it is decoded (chunk latency), then the VAD
       // windows (the turn logic only counts silence over audio both have processed).
-      for (let i = 0; i < asrReady.length; i += settings.maxBatchSize) {
-        await runAsr(asrReady.slice(i, i + settings.maxBatchSize), asrOut);
+      // Equal batches (40 ready at most 32 → 20 + 20, not 32 + 8): small batches cost more per stream.
+      const batchSize = Math.ceil(asrReady.length / Math.ceil(asrReady.length / settings.maxBatchSize));
+      for (let i = 0; i < asrReady.length; i += batchSize) {
+        await runAsr(asrReady.slice(i, i + batchSize), asrOut);
         flushOut(asrOut, vadOut);
       }
       await runVad(vadOut);
