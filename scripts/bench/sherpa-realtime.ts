@@ -11,7 +11,7 @@
  */
 import type { SherpaModelConfig } from '../../gpu-pool/engine/testing/sherpa-reference.ts';
 import { createSherpaRecognizer } from '../../gpu-pool/engine/testing/sherpa-reference.ts';
-import { decodableAt, phaseMs, PUSH_SAMPLES, pushSchedule, SAMPLE_RATE, summarise, type RealTimeResult } from './realtime-schedule.ts';
+import { decodableAt, phaseMs, PUSH_MS, PUSH_SAMPLES, pushSchedule, SAMPLE_RATE, summarise, type RealTimeResult } from './realtime-schedule.ts';
 
 const GRACE_MS = 1500;
 
@@ -53,7 +53,7 @@ export function sherpaRealTime(
     if (now > lastDue + GRACE_MS) break;
     for (; e < events.length && events[e].due <= now; e++) {
       const { due, stream, index } = events[e];
-      if (now - due > 50) late++;
+      if (now - due > PUSH_MS / 2) late++;
       const from = index * PUSH_SAMPLES;
       handles[stream].acceptWaveform({ samples: audio[stream].subarray(from, from + PUSH_SAMPLES), sampleRate: SAMPLE_RATE });
     }
