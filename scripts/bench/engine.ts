@@ -268,11 +268,9 @@ async function throughputSection(engine: AsrEngine, audio: Int16Array) {
  * bisecting between the last pass and the first failure (to within 1/8 of the load).
  */
 async function largestRealTime(label: string, run: (n: number) => Promise<RealTimeResult> | RealTimeResult): Promise<number> {
-  const tried = new Map<number, boolean>();
   const attempt = async (n: number) => {
     const r = await run(n);
     const ok = isRealTime(r);
-    tried.set(n, ok);
     console.log(`  ${label.padEnd(34)} N=${String(n).padStart(4)}: p50 ${r.p50.toFixed(1).padStart(7)} ms, p95 ${r.p95.toFixed(1).padStart(7)} ms (${r.samples} chunks, late pushes ${r.late}/${r.pushes}) → ${ok ? 'real time' : 'NOT real time'}`);
     return ok;
   };

@@ -23,9 +23,13 @@ export function phaseMs(stream: number, streams: number, chunkMs: number, stagge
   return staggered ? (stream / streams) * chunkMs : 0;
 }
 
+function pushesPerStream(seconds: number): number {
+  return Math.ceil((seconds * SAMPLE_RATE) / PUSH_SAMPLES);
+}
+
 /** Every push of every stream, in due-time order. */
 export function pushSchedule(streams: number, seconds: number, chunkMs: number, staggered: boolean): Push[] {
-  const pushes = Math.ceil((seconds * SAMPLE_RATE) / PUSH_SAMPLES);
+  const pushes = pushesPerStream(seconds);
   const events: Push[] = [];
   for (let stream = 0; stream < streams; stream++) {
     const phase = phaseMs(stream, streams, chunkMs, staggered);
@@ -34,18 +38,14 @@ export function pushSchedule(streams: number, seconds: number, chunkMs: number, 
   return events.sort((a, b) => a.due - b.due);
 }
 
-/** Index of the first push whose audio reaches past `chunkEndMs` plus the resampler's look-ahead. */
-export function pushCompleting(chunkEndMs: number): number {
-  return Math.ceil((chunkEndMs + LOOKAHEAD_MS) / PUSH_MS) - 1;
-}
-
 /**
  * Due time (ms from the run start) of the push after which a decoder can run the chunk that
- * ends at `chunkEndMs` of a stream, or undefined when the stream's audio never gets that far.
+ * ends at `chunkEndMs` of a stream: the first push whose audio reaches past the chunk end plus
+ * the resampler's look-ahead; undefined when the stream's audio never gets that far.
  */
 export function decodableAt(chunkEndMs: number, phase: number, seconds: number): number | undefined {
-  const push = pushCompleting(chunkEndMs);
-  return push < Math.ceil((seconds * SAMPLE_RATE) / PUSH_SAMPLES) ? phase + push * PUSH_MS : undefined;
+  const push = Math.ceil((chunkEndMs + LOOKAHEAD_MS) / PUSH_MS) - 1;
+  return push < pushesPerStream(seconds) ? phase + push * PUSH_MS : undefined;
 }
 
 export function percentile(xs: number[], p: number): number {
