@@ -24,10 +24,10 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { createEngine, type AsrEngine, type StreamOptions } from '../../gpu-pool/engine/index.ts';
 import type { EngineStream } from '../../gpu-pool/engine/stream/asr-stream.ts';
-import { readAudioFile, testdataFiles, toBytes } from '../../gpu-pool/engine/testing/audio-files.ts';
+import { readAudioFile, testdataFiles, toBytes, toFloat } from '../../gpu-pool/engine/testing/audio-files.ts';
 import { createSherpaRecognizer, type SherpaModelConfig } from '../../gpu-pool/engine/testing/sherpa-reference.ts';
 import { decodableAt, isRealTime, percentile, phaseMs, PUSH_MS, PUSH_SAMPLES, pushSchedule, SAMPLE_RATE, summarise, type RealTimeResult } from './realtime-schedule.ts';
-import { floatAudio, sherpaRealTime } from './sherpa-realtime.ts';
+import { sherpaRealTime } from './sherpa-realtime.ts';
 
 process.env.LOG_LEVEL ??= 'warn';
 const cores = availableParallelism();
@@ -89,7 +89,7 @@ function sherpaThroughput(model: SherpaModelConfig, audio: Int16Array, n: number
   const samples = seconds * 16000;
   const streams = Array.from({ length: n }, () => recognizer.createStream());
   const per = (16000 * PUSH_MS) / 1000;
-  const floats = Array.from({ length: n }, (_, k) => Float32Array.from(slice(audio, k, samples), (v) => v / 32768));
+  const floats = Array.from({ length: n }, (_, k) => toFloat(slice(audio, k, samples)));
   const t0 = performance.now();
   for (let p = 0; p < samples; p += per) {
     streams.forEach((s, k) => s.acceptWaveform({ samples: floats[k].subarray(p, p + per), sampleRate: 16000 }));
@@ -305,7 +305,7 @@ async function realTimeSection(engine: AsrEngine, audio: Int16Array) {
   const sherpaModel: SherpaModelConfig = { kind: 't_one_ctc', dir: modelDir, frameSeconds: 0.03, framesPerChunk: 10, file: realTimeInt8 ? 'model.int8.onnx' : 'model.onnx' };
   const samples = rtSeconds * SAMPLE_RATE;
   const floats = new Map<number, Float32Array>();
-  const floatFor = (k: number) => floats.get(k) ?? floats.set(k, floatAudio(slice(audio, k, samples))).get(k)!;
+  const floatFor = (k: number) => floats.get(k) ?? floats.set(k, toFloat(slice(audio, k, samples))).get(k)!;
   const contenders: [string, (n: number, staggered: boolean) => Promise<RealTimeResult> | RealTimeResult][] = [
     ['Earshot, full pipeline', (n, staggered) => earshotRealTime(full, audio, n, rtSeconds, staggered)],
     ['Earshot, ASR only', (n, staggered) => earshotRealTime(asrOnly, audio, n, rtSeconds, staggered)],

@@ -9,8 +9,7 @@
  * chunk became decodable to sherpa, as Earshot's runs from the moment it became decodable to
  * Earshot, so both figures are queueing plus compute.
  */
-import type { SherpaModelConfig } from '../../gpu-pool/engine/testing/sherpa-reference.ts';
-import { createSherpaRecognizer } from '../../gpu-pool/engine/testing/sherpa-reference.ts';
+import { createSherpaRecognizer, type SherpaModelConfig } from '../../gpu-pool/engine/testing/sherpa-reference.ts';
 import { decodableAt, phaseMs, PUSH_MS, PUSH_SAMPLES, pushSchedule, SAMPLE_RATE, summarise, type RealTimeResult } from './realtime-schedule.ts';
 
 const GRACE_MS = 1500;
@@ -43,10 +42,11 @@ export function sherpaRealTime(
   const t0 = performance.now();
   let e = 0;
   let late = 0;
+  const idle = new Int32Array(new SharedArrayBuffer(4));
   const sleepUntil = (ms: number) => {
     // A synchronous server loop idles until the next audio arrives; Atomics.wait sleeps without spinning.
     const wait = t0 + ms - performance.now();
-    if (wait > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+    if (wait > 0) Atomics.wait(idle, 0, 0, wait);
   };
   for (;;) {
     const now = performance.now() - t0;
@@ -79,9 +79,4 @@ export function sherpaRealTime(
     }
   }
   return summarise(latencies, expected, late, events.length);
-}
-
-/** The same audio a contender's stream k gets, as sherpa's float samples. */
-export function floatAudio(samples: Int16Array): Float32Array {
-  return Float32Array.from(samples, (v) => v / 32768);
 }
