@@ -1,7 +1,7 @@
-// npm run eval:tune -- grid-searches the beam search's LM weight and word bonus for
+// npm run eval:tune -- grid-searches the beam search's LM weight, word bonus and out-of-lexicon penalty for
 // models/earshot-en on the dev set (held-out sentences that the test set does not use), prints
 // dev WER per setting and the best pair. Write the winner into models/earshot-en/decoding.json.
-//   tsx scripts/eval/tune-decoding.ts [--weights 0.3,0.5,0.7] [--bonuses 0,1,2] [--beam 8] [--token-prune 6] [--oov-penalty 6] [--no-lexicon]
+//   tsx scripts/eval/tune-decoding.ts [--weights 0.3,0.5,0.7] [--bonuses 0,1,2] [--beam 8] [--token-prune 6] [--oov-penalties 6,10] [--no-lexicon]
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ const weights = list('--weights', '0.2,0.4,0.6,0.8,1.0');
 const bonuses = list('--bonuses', '0,1,2,3');
 const beam = list('--beam', '8')[0];
 const tokenPrune = list('--token-prune', '6')[0];
-const oovPenalty = list('--oov-penalty', '6')[0];
+const oovPenalties = list('--oov-penalties', '6');
 const useLexicon = !args.includes('--no-lexicon');
 
 const utts = devCorpus();
@@ -39,19 +39,21 @@ async function devWer(settings: Record<string, unknown>, decoding: 'greedy_searc
   }
 }
 
-console.log(`dev set: ${utts.length} utterances; beam ${beam}; token prune ${tokenPrune}; oov penalty ${oovPenalty}; lexicon ${useLexicon ? 'on' : 'off'}`);
+console.log(`dev set: ${utts.length} utterances; beam ${beam}; token prune ${tokenPrune}; lexicon ${useLexicon ? 'on' : 'off'}`);
 console.log(`greedy: WER ${(await devWer({}, 'greedy_search')).toFixed(2)} %`);
 console.log(`beam, no LM: WER ${(await devWer({ beam }, 'modified_beam_search')).toFixed(2)} %`);
-let best = { wer: Infinity, weight: 0, bonus: 0 };
-for (const weight of weights) {
-  const row: string[] = [];
-  for (const bonus of bonuses) {
-    const lexicon = useLexicon ? { lexicon: current.lexicon ?? 'lexicon.txt' } : {};
-    const wer = await devWer({ lm: current.lm ?? 'lm.arpa.gz', ...lexicon, lm_weight: weight, word_bonus: bonus, beam, token_prune: tokenPrune, oov_penalty: oovPenalty }, 'modified_beam_search');
-    row.push(`bonus ${bonus}: ${wer.toFixed(2)} %`);
-    if (wer < best.wer) best = { wer, weight, bonus };
+let best = { wer: Infinity, weight: 0, bonus: 0, oov: 0 };
+for (const oov of useLexicon ? oovPenalties : [0]) {
+  for (const weight of weights) {
+    const row: string[] = [];
+    for (const bonus of bonuses) {
+      const lexicon = useLexicon ? { lexicon: current.lexicon ?? 'lexicon.txt' } : {};
+      const wer = await devWer({ lm: current.lm ?? 'lm.arpa.gz', ...lexicon, lm_weight: weight, word_bonus: bonus, beam, token_prune: tokenPrune, oov_penalty: oov }, 'modified_beam_search');
+      row.push(`bonus ${bonus}: ${wer.toFixed(2)} %`);
+      if (wer < best.wer) best = { wer, weight, bonus, oov };
+    }
+    console.log(`${useLexicon ? `oov_penalty ${oov}, ` : ''}lm_weight ${weight}: ${row.join(', ')}`);
   }
-  console.log(`lm_weight ${weight}: ${row.join(', ')}`);
 }
-console.log(`best: lm_weight ${best.weight}, word_bonus ${best.bonus} → dev WER ${best.wer.toFixed(2)} %`);
+console.log(`best: lm_weight ${best.weight}, word_bonus ${best.bonus}${useLexicon ? `, oov_penalty ${best.oov}` : ''} → dev WER ${best.wer.toFixed(2)} %`);
 rmSync(dir, { recursive: true, force: true });

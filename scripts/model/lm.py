@@ -1,7 +1,7 @@
 """Stage 6: a word trigram language model for Earshot's beam search, as a gzipped ARPA file.
 
-Trained on the 'train' sentences of texts.jsonl only (the held-out sentences of the test and
-dev sets never enter it). Interpolated Kneser-Ney (Chen & Goodman): absolute discounting with
+Trained on the 'train' and 'extra' sentences of texts.jsonl only (the held-out sentences of
+the test and dev sets never enter it). Interpolated Kneser-Ney (Chen & Goodman): absolute discounting with
 one discount per order from the count-of-counts, continuation counts for the lower orders.
 The interpolated model is written as ARPA, whose back-off weights then reproduce it exactly.
 N-grams above the unigrams that were seen fewer than --min-count times are pruned, and the
@@ -170,7 +170,7 @@ def main():
     ap.add_argument("--lexicon", default=str(MODEL_DIR / "lexicon.txt"))
     args = ap.parse_args()
     texts = read_jsonl(WORK / "texts.jsonl")
-    train = [t["norm"].split() for t in texts if t["split"] == "train"]
+    train = [t["norm"].split() for t in texts if t["split"] in ("train", "extra")]
     heldout = [t["norm"].split() for t in texts if t["split"] == "heldout"]
     m = build(train, args.unk_mass)
     keep2, keep3, bo1, bo2 = prune_and_backoff(m, args.min_count)

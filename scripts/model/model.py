@@ -23,14 +23,25 @@ NMEL = 64
 STACK = 3  # subsampling: 3 x 10 ms -> 30 ms output frames (10 per 300 ms chunk)
 
 
-def mel_matrix(n_mels=NMEL, n_fft=NFFT, sr=SR, fmin=60.0, fmax=3800.0):
+def vtlp(f, alpha, f_hi=3400.0, nyquist=SR / 2):
+    """Vocal tract length perturbation (Jaitly & Hinton, 2013): scale frequencies by alpha up to a
+    boundary, then join Nyquist with a straight line so the warped axis still ends there."""
+    boundary = f_hi * min(alpha, 1.0) / alpha
+    if f <= boundary:
+        return f * alpha
+    return nyquist - (nyquist - f_hi * min(alpha, 1.0)) / (nyquist - boundary) * (nyquist - f)
+
+
+def mel_matrix(n_mels=NMEL, n_fft=NFFT, sr=SR, fmin=60.0, fmax=3800.0, warp=1.0):
+    """Triangular mel filters over the FFT bins. warp != 1 reads each bin at its VTLP-warped
+    frequency: the same speech as a longer (warp < 1) or shorter (> 1) vocal tract would say it."""
     def hz2mel(f):
         return 1127.0 * math.log(1.0 + f / 700.0)
 
     nb = n_fft // 2 + 1
     mlo, mhi = hz2mel(fmin), hz2mel(fmax)
     centers = [mlo + (mhi - mlo) * i / (n_mels + 1) for i in range(n_mels + 2)]
-    freqs = [hz2mel(sr * k / n_fft) for k in range(nb)]
+    freqs = [hz2mel(vtlp(sr * k / n_fft, warp)) for k in range(nb)]
     m = torch.zeros(n_mels, nb)
     for j in range(n_mels):
         l, c, r = centers[j], centers[j + 1], centers[j + 2]
@@ -63,14 +74,15 @@ class FrontEnd(nn.Module):
         self.register_buffer("feat_mean", torch.zeros(NMEL))
         self.register_buffer("feat_istd", torch.ones(NMEL))
 
-    def forward(self, audio):
-        """audio: [N, L] in [-1, 1], already left-padded with WIN-HOP samples of history.
+    def forward(self, audio, mel=None):
+        """audio: [N, L] in [-1, 1], already left-padded with WIN-HOP samples of history;
+        mel: optional per-utterance filter banks [N, nb, NMEL] (training-time VTLP).
         returns normalised log-mel [N, (L-WIN)//HOP + 1, NMEL]"""
         spec = F.conv1d(audio.unsqueeze(1), self.dft, stride=HOP)  # [N, 2*nb, T]
         nb = NFFT // 2 + 1
         re, im = spec[:, :nb], spec[:, nb:]
         power = (re * re + im * im).transpose(1, 2)  # [N, T, nb]
-        feats = torch.log(torch.matmul(power, self.mel) + 1e-6)
+        feats = torch.log(torch.matmul(power, self.mel if mel is None else mel) + 1e-6)
         return (feats - self.feat_mean) * self.feat_istd
 
 
@@ -140,10 +152,10 @@ class EarshotCtc(nn.Module):
         return F.log_softmax(as_fp32(self.out(self.out_norm(x))), -1), new
 
     # -------- training / full utterance
-    def features(self, audio):
+    def features(self, audio, mel=None):
         """audio [N, L] (L multiple of HOP*STACK) -> feats [N, L/HOP, NMEL]"""
         audio = F.pad(audio, (WIN - HOP, 0))
-        return self.frontend(audio)
+        return self.frontend(audio, mel)
 
     def forward(self, feats):
         return self.encode(feats)[0]

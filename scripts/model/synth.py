@@ -238,6 +238,12 @@ def make_jobs(split, n, seed, texts):
         sents = [t for t in texts if t["split"] == "heldout"]
         espeak_voices = [f"{a}+{v}" for a in ESPEAK_ACCENTS for v in sorted(HELDOUT_ESPEAK_VARIANTS)]
     rng.shuffle(sents)
+    if split == "train":
+        # 'extra' sentences come after every 'train' one, from an rng of their own, so the jobs
+        # of a smaller --num (and the audio already synthesised for them) stay the same.
+        extra = [t for t in texts if t["split"] == "extra"]
+        random.Random(f"{seed}-extra").shuffle(extra)
+        sents = sents + extra
     jobs = []
     if split == "dev":
         sents = sents[::-1]

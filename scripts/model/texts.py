@@ -6,6 +6,9 @@ Sources (all local, installed with apt):
 
 Writes work-data/texts.jsonl with {id, text, source, split}; split is 'train' or
 'heldout' (sentences never used for training), chosen deterministically from --seed.
+Sentences beyond --max-per-source follow as split 'extra': more training text for the
+synthesis and the language model. They come after every other row, so the held-out set,
+the 'train' rows and the BPE vocabulary (prepare.py reads 'train' only) stay what they were.
 """
 import argparse
 import hashlib
@@ -88,22 +91,25 @@ def main():
                 continue
             seen.add(key)
             by_source.setdefault(src.split("/")[0] + ("/gloss" if "gloss" in src else ""), []).append((s, src))
-    rows = []
+    rows, extra = [], []
     rng = random.Random(args.seed)
     for k in sorted(by_source):
         items = by_source[k]
         rng.shuffle(items)
+        extra.extend(items[args.max_per_source:])
         items = items[: args.max_per_source]
-        print(f"{k}: {len(items)} sentences")
+        print(f"{k}: {len(items)} sentences (+{max(0, len(by_source[k]) - args.max_per_source)} extra)")
         rows.extend(items)
     rng.shuffle(rows)
+    random.Random(f"{args.seed}-extra").shuffle(extra)
     out = []
-    for i, (s, src) in enumerate(rows):
+    for i, (s, src) in enumerate(rows + extra):
         h = int(hashlib.sha1(normalize_text(s).encode()).hexdigest(), 16)
+        split = "heldout" if i < args.heldout else "train" if i < len(rows) else "extra"
         out.append({"id": f"s{i:06d}", "text": s, "norm": normalize_text(s), "source": src,
-                    "split": "heldout" if i < args.heldout else "train", "hash": h % 1000})
+                    "split": split, "hash": h % 1000})
     write_jsonl(WORK / "texts.jsonl", out)
-    print(f"wrote {len(out)} sentences ({args.heldout} held out) to {WORK / 'texts.jsonl'}")
+    print(f"wrote {len(out)} sentences ({args.heldout} held out, {len(extra)} extra) to {WORK / 'texts.jsonl'}")
 
 
 if __name__ == "__main__":

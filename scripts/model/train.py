@@ -3,7 +3,8 @@
   /usr/bin/python3 train.py --seed 1234 [--init-onnx models/earshot-en/model.onnx] [--max-hours 1.5]
 
 Resumes from work-data/ckpt/last.pt when present (model, optimiser, step, RNG). New utterances
-that the synthesis stage appended to the manifest shards are picked up at every pass.
+that the synthesis stage appended to the manifest shards are picked up at every pass (or every
+--refresh-steps steps).
 A checkpoint is written every --ckpt-minutes and on SIGTERM/SIGINT.
 """
 import argparse
@@ -23,7 +24,7 @@ import torch.nn.functional as F
 from scipy import signal
 
 from common import CKPT_DIR, CORPUS, WORK, seed_all
-from model import HOP, NMEL, SR, STACK, EarshotCtc
+from model import HOP, NMEL, SR, STACK, EarshotCtc, mel_matrix
 
 FRAME = HOP * STACK  # samples per output frame (240 at 8 kHz)
 
@@ -137,6 +138,11 @@ def spec_augment(feats, rng):
     return feats
 
 
+def vtlp_bank(max_warp, steps=21):
+    """Filter banks for warp factors evenly spaced in [1 - max_warp, 1 + max_warp]: [steps, nb, NMEL]."""
+    return torch.stack([mel_matrix(warp=1.0 - max_warp + 2 * max_warp * i / (steps - 1)).t() for i in range(steps)])
+
+
 def greedy(logp, lens):
     out = []
     ids = logp.argmax(-1)
@@ -214,6 +220,12 @@ def main():
     ap.add_argument("--specaug", type=int, default=1, help="0 disables feature masking")
     ap.add_argument("--grow-blocks", type=int, default=None, help="with --init-onnx: append identity blocks up to this many")
     ap.add_argument("--grow-hidden", type=int, default=None, help="with --init-onnx: widen the feed-forward layers to this")
+    ap.add_argument("--vtlp", type=float, default=0.0,
+                    help="vocal tract length perturbation: each utterance's mel filters warped by a factor drawn "
+                         "from [1 - v, 1 + v] (0.1 is the usual range); 0 turns it off")
+    ap.add_argument("--refresh-steps", type=int, default=0,
+                    help="look for newly synthesised utterances every this many steps (a random part of the "
+                         "corpus per round) instead of after each full pass")
     ap.add_argument("--skip-hard", type=int, default=0, help="1 leaves out the harshest augmentation draws (is_hard)")
     ap.add_argument("--bf16", choices=["auto", "on", "off"], default="auto",
                     help="bf16 autocast for the encoder (auto: on where the CPU has AMX or AVX512-BF16, "
@@ -287,6 +299,7 @@ def main():
     sig.signal(sig.SIGTERM, lambda *_: stop.update(now=True))
     sig.signal(sig.SIGINT, lambda *_: stop.update(now=True))
 
+    warp_bank = vtlp_bank(args.vtlp) if args.vtlp > 0 else None
     t_start = time.time()
     t_ckpt = time.time()
     audio_done = 0.0
@@ -296,6 +309,8 @@ def main():
         if added:
             print(f"corpus +{added}: {len(corpus.items)} utterances, {corpus.hours():.2f} h", flush=True)
         batches = make_batches(corpus.items, int(args.batch_seconds * SR), rng)
+        if args.refresh_steps:
+            batches = batches[: args.refresh_steps]
         for bidx in batches:
             audio, lens, tgts, tlens = collate(corpus.items, bidx)
             lr = args.lr * min((step + 1) / args.warmup, math.sqrt(max(args.hold, args.warmup) / (step + 1)), 1.0)
@@ -307,7 +322,8 @@ def main():
             for g in opt.param_groups:
                 g["lr"] = lr
             with torch.no_grad():
-                feats = model.features(audio)
+                mel = None if warp_bank is None else warp_bank[[rng.randrange(len(warp_bank)) for _ in bidx]]
+                feats = model.features(audio, mel)
                 if args.specaug:
                     feats = spec_augment(feats, rng)
             # the front end stays fp32 (log of small powers); weights, optimiser and loss stay fp32
