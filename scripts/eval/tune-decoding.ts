@@ -43,11 +43,11 @@ console.log(`dev set: ${utts.length} utterances; beam ${beam}; token prune ${tok
 console.log(`greedy: WER ${(await devWer({}, 'greedy_search')).toFixed(2)} %`);
 console.log(`beam, no LM: WER ${(await devWer({ beam }, 'modified_beam_search')).toFixed(2)} %`);
 let best = { wer: Infinity, weight: 0, bonus: 0, oov: 0 };
+const lexicon = useLexicon ? { lexicon: current.lexicon ?? 'lexicon.txt' } : {};
 for (const oov of useLexicon ? oovPenalties : [0]) {
   for (const weight of weights) {
     const row: string[] = [];
     for (const bonus of bonuses) {
-      const lexicon = useLexicon ? { lexicon: current.lexicon ?? 'lexicon.txt' } : {};
       const wer = await devWer({ lm: current.lm ?? 'lm.arpa.gz', ...lexicon, lm_weight: weight, word_bonus: bonus, beam, token_prune: tokenPrune, oov_penalty: oov }, 'modified_beam_search');
       row.push(`bonus ${bonus}: ${wer.toFixed(2)} %`);
       if (wer < best.wer) best = { wer, weight, bonus, oov };

@@ -96,9 +96,10 @@ def main():
     for k in sorted(by_source):
         items = by_source[k]
         rng.shuffle(items)
-        extra.extend(items[args.max_per_source:])
+        beyond_cap = items[args.max_per_source:]
+        extra.extend(beyond_cap)
         items = items[: args.max_per_source]
-        print(f"{k}: {len(items)} sentences (+{max(0, len(by_source[k]) - args.max_per_source)} extra)")
+        print(f"{k}: {len(items)} sentences (+{len(beyond_cap)} extra)")
         rows.extend(items)
     rng.shuffle(rows)
     random.Random(f"{args.seed}-extra").shuffle(extra)
