@@ -1,10 +1,11 @@
 // npm run eval:tune -- grid-searches the beam search's LM weight, word bonus and out-of-lexicon penalty for
 // models/earshot-en on the dev set (held-out sentences that the test set does not use), prints
 // dev WER per setting and the best pair. Write the winner into models/earshot-en/decoding.json.
-//   tsx scripts/eval/tune-decoding.ts [--weights 0.3,0.5,0.7] [--bonuses 0,1,2] [--beam 8] [--token-prune 6] [--oov-penalties 6,10] [--no-lexicon]
+// --lm / --lexicon try a candidate LM and lexicon (any path) before it replaces the committed one.
+//   tsx scripts/eval/tune-decoding.ts [--weights 0.3,0.5,0.7] [--bonuses 0,1,2] [--beam 8] [--token-prune 6] [--oov-penalties 6,10] [--no-lexicon] [--lm FILE] [--lexicon FILE]
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { readAudio } from './audio.js';
 import { createEvalEngine, transcribeAll } from './earshot.js';
 import { MODEL_DIR } from './sherpa.js';
@@ -20,13 +21,18 @@ const beam = list('--beam', '8')[0];
 const tokenPrune = list('--token-prune', '6')[0];
 const oovPenalties = list('--oov-penalties', '6');
 const useLexicon = !args.includes('--no-lexicon');
+const pathArg = (flag: string) => (args.includes(flag) ? resolve(args[args.indexOf(flag) + 1]) : undefined);
 
 const utts = devCorpus();
 if (!utts) throw new Error('no dev set: run scripts/model/synth.py --split dev --num 150 first');
 const audios = await Promise.all(utts.map((u) => readAudio(u.path)));
 const current = JSON.parse(readFileSync(join(MODEL_DIR, 'decoding.json'), 'utf8')) as { lm?: string; lexicon?: string };
+const lmPath = pathArg('--lm') ?? join(MODEL_DIR, current.lm ?? 'lm.arpa.gz');
+const lexiconPath = pathArg('--lexicon') ?? join(MODEL_DIR, current.lexicon ?? 'lexicon.txt');
 const dir = mkdtempSync(join(tmpdir(), 'earshot-tune-'));
-for (const f of ['model.onnx', 'tokens.txt', current.lm ?? 'lm.arpa.gz', current.lexicon ?? 'lexicon.txt']) symlinkSync(join(MODEL_DIR, f), join(dir, f));
+for (const f of ['model.onnx', 'tokens.txt']) symlinkSync(join(MODEL_DIR, f), join(dir, f));
+symlinkSync(lmPath, join(dir, basename(lmPath)));
+symlinkSync(lexiconPath, join(dir, basename(lexiconPath)));
 
 async function devWer(settings: Record<string, unknown>, decoding: 'greedy_search' | 'modified_beam_search'): Promise<number> {
   writeFileSync(join(dir, 'decoding.json'), JSON.stringify(settings));
@@ -39,16 +45,16 @@ async function devWer(settings: Record<string, unknown>, decoding: 'greedy_searc
   }
 }
 
-console.log(`dev set: ${utts.length} utterances; beam ${beam}; token prune ${tokenPrune}; lexicon ${useLexicon ? 'on' : 'off'}`);
+console.log(`dev set: ${utts.length} utterances; beam ${beam}; token prune ${tokenPrune}; LM ${lmPath}; lexicon ${useLexicon ? lexiconPath : 'off'}`);
 console.log(`greedy: WER ${(await devWer({}, 'greedy_search')).toFixed(2)} %`);
 console.log(`beam, no LM: WER ${(await devWer({ beam }, 'modified_beam_search')).toFixed(2)} %`);
 let best = { wer: Infinity, weight: 0, bonus: 0, oov: 0 };
-const lexicon = useLexicon ? { lexicon: current.lexicon ?? 'lexicon.txt' } : {};
+const lexicon = useLexicon ? { lexicon: basename(lexiconPath) } : {};
 for (const oov of useLexicon ? oovPenalties : [0]) {
   for (const weight of weights) {
     const row: string[] = [];
     for (const bonus of bonuses) {
-      const wer = await devWer({ lm: current.lm ?? 'lm.arpa.gz', ...lexicon, lm_weight: weight, word_bonus: bonus, beam, token_prune: tokenPrune, oov_penalty: oov }, 'modified_beam_search');
+      const wer = await devWer({ lm: basename(lmPath), ...lexicon, lm_weight: weight, word_bonus: bonus, beam, token_prune: tokenPrune, oov_penalty: oov }, 'modified_beam_search');
       row.push(`bonus ${bonus}: ${wer.toFixed(2)} %`);
       if (wer < best.wer) best = { wer, weight, bonus, oov };
     }
