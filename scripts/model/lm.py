@@ -4,7 +4,7 @@ Trained on the 'train' and 'extra' sentences of texts.jsonl only (the held-out s
 the test and dev sets never enter it). Interpolated Kneser-Ney (Chen & Goodman): absolute discounting with
 one discount per order from the count-of-counts, continuation counts for the lower orders.
 The interpolated model is written as ARPA, whose back-off weights then reproduce it exactly.
-N-grams above the unigrams that were seen fewer than --min-count times are pruned, and the
+N-grams above the unigrams that were seen fewer than --min-count-bigram / --min-count times are pruned, and the
 back-off weights of their contexts are recomputed so that every distribution still sums to 1.
 
 Also writes the lexicon the beam search constrains its words to: every word of the LM with
@@ -86,11 +86,11 @@ def build(sentences, unk_mass: float):
     return dict(p1=p1, p2=p2, p3=p3, bi=bi, tri=tri, ctx2=ctx2, ctx3=ctx3, prob2=prob2, d=(d2, d3))
 
 
-def prune_and_backoff(m, min_count: int):
-    """Keep n-grams seen >= min_count times; back-off weights that renormalise each context."""
+def prune_and_backoff(m, min_bigram: int, min_trigram: int):
+    """Keep n-grams seen at least min_* times; back-off weights that renormalise each context."""
     p1, prob2 = m["p1"], m["prob2"]
-    keep3 = {k: p for k, p in m["p3"].items() if m["tri"][k] >= min_count}
-    keep2 = {k: p for k, p in m["p2"].items() if m["bi"].get(k, 0) >= min_count or k[0] == BOS}
+    keep3 = {k: p for k, p in m["p3"].items() if m["tri"][k] >= min_trigram}
+    keep2 = {k: p for k, p in m["p2"].items() if m["bi"].get(k, 0) >= min_bigram or k[0] == BOS}
     # ARPA stores a context's back-off weight on the context n-gram: keep the bigram of every
     # kept trigram's context.
     for (u, v, _) in keep3:
@@ -164,7 +164,9 @@ def write_lexicon(path, words):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--min-count", type=int, default=2, help="prune bigrams/trigrams seen fewer times")
+    ap.add_argument("--min-count", type=int, default=2, help="prune trigrams seen fewer times")
+    ap.add_argument("--min-count-bigram", type=int, default=None,
+                    help="prune bigrams seen fewer times (default: --min-count)")
     ap.add_argument("--unk-mass", type=float, default=0.01, help="unigram probability of <unk>")
     ap.add_argument("--out", default=str(MODEL_DIR / "lm.arpa.gz"))
     ap.add_argument("--lexicon", default=str(MODEL_DIR / "lexicon.txt"))
@@ -173,7 +175,8 @@ def main():
     train = [t["norm"].split() for t in texts if t["split"] in ("train", "extra")]
     heldout = [t["norm"].split() for t in texts if t["split"] == "heldout"]
     m = build(train, args.unk_mass)
-    keep2, keep3, bo1, bo2 = prune_and_backoff(m, args.min_count)
+    keep2, keep3, bo1, bo2 = prune_and_backoff(
+        m, args.min_count_bigram or args.min_count, args.min_count)
     write_arpa(args.out, m["p1"], keep2, keep3, bo1, bo2)
     print(f"{len(train)} sentences; discounts D2={m['d'][0]:.3f} D3={m['d'][1]:.3f}; "
           f"1-grams {len(m['p1'])}, 2-grams {len(keep2)}, 3-grams {len(keep3)} -> {args.out}")
