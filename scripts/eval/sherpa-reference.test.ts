@@ -8,8 +8,9 @@ import { createRecognizer, MODEL_DIR, transcribe } from './sherpa.js';
 import { heldoutFixtures } from './sets.js';
 import { corpusWer, normalizeText } from './wer.js';
 
-// Bound asserted on the committed fixtures; see models/earshot-en/README.md for measured numbers.
-const MAX_FIXTURE_WER = 0.7;
+// Bound asserted on the committed fixtures (measured 40.2 % with the sixth model, 46.2 % with the
+// fifth; models/earshot-en/README.md): a retrained model must not fall back to the early ones.
+const MAX_FIXTURE_WER = 0.5;
 
 describe('models/earshot-en with sherpa-onnx-node', () => {
   it('ships the files sherpa-onnx needs, within the size budget', () => {

@@ -80,6 +80,7 @@ for (const dir of models) {
       clips.forEach((c, i) => inProcess.set(c.name, tokens[i]));
       let compared = 0;
       let totalDistance = 0;
+      let sameFrameSwaps = 0;
       const mismatches: string[] = [];
       // sherpa-onnx's symbol table shows sentencepiece's "▁" as a space.
       const sym = (id: number) => model.tokens.symbols[id].replace(/▁/g, ' ');
@@ -91,16 +92,27 @@ for (const dir of models) {
         const b = ref.tokens.map((t, k) => `${t}@${ref.frames[k]}`);
         const distance = editDistance(a, b);
         if (distance > 0) mismatches.push(`${c.name}: ${distance} token(s)`);
+        // A flipped near-tie: the same frames, one token id swapped for another at one of them.
+        if (distance > 0 && a.length === b.length && ours.every((t, k) => t.frame === ref.frames[k])) {
+          sameFrameSwaps += ours.filter((t, k) => sym(t.id) !== ref.tokens[k]).length;
+        }
         totalDistance += distance;
         compared += ref.tokens.length;
       });
       expect(compared).toBeGreaterThan(dir === fixture ? 100 : 0);
       console.log(`${dir}: ${compared} sherpa tokens compared, edit distance ${totalDistance}${mismatches.length ? ` (${mismatches.join('; ')})` : ''}`);
-      // Exact for the fixture and for the committed model on every file. A near-tied argmax can
-      // flip between two onnxruntime builds (sherpa-onnx-node bundles its own): the previous
-      // 10-block model had one, <blk> -1.15992 vs "VER" -1.15993 on LJ001-0003 frame 156. If a
-      // retrained model fails here by a token, print its log-probs at that frame before relaxing this.
-      expect(totalDistance, mismatches.join('; ')).toBe(0);
+      // Exact for the random-weight fixture. A trained model's near-tied argmax can flip between
+      // two onnxruntime builds (sherpa-onnx-node bundles its own): the 10-block model had one,
+      // <blk> -1.15992 vs "VER" -1.15993 on LJ001-0003 frame 156, and the sixth-session model has
+      // "OL" -1.512831 vs "ON" -1.512850 on LJ001-0001 frame 186 (printed from Earshot's
+      // posteriors). So the committed model may differ only by such swaps, in place, at the same
+      // frames, and at most one per 500 tokens; anything else (a shifted frame, a dropped or an
+      // extra token) is a real difference.
+      if (dir === fixture) expect(totalDistance, mismatches.join('; ')).toBe(0);
+      else {
+        expect(sameFrameSwaps, mismatches.join('; ')).toBe(totalDistance);
+        expect(totalDistance, mismatches.join('; ')).toBeLessThanOrEqual(Math.max(1, Math.floor(compared / 500)));
+      }
     });
 
     it('word for word through the engine API', async () => {
