@@ -275,9 +275,8 @@ def main():
             print(f"grown to {model.cfg['num_blocks']} blocks, hidden {model.cfg['hidden']}: "
                   f"{sum(p.numel() for p in model.parameters())} parameters", flush=True)
         opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=1e-3)
-        # warm up in both cases: the optimiser is fresh, and Adam's first updates move every weight by
-        # about the lr whatever its gradient (the fifth run, 700 steps at 8e-4 without warm-up, had lost
-        # 1.2 points of held-out WER against the model it started from)
+        # warm up in both cases: the optimiser is fresh, and without a warm-up Adam's first updates
+        # move every weight by about the peak lr, whatever its gradient
         step = 0
         print(f"initialised from {args.init_onnx}", flush=True)
     else:
