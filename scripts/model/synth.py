@@ -37,6 +37,7 @@ from scipy import signal
 
 from common import CORPUS, HELDOUT_ESPEAK_VARIANTS, SAMPLE_RATE, WORK, read_jsonl
 
+DEFAULT_SEED = 1234
 ESPEAK_ACCENTS = ["en-us", "en", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp",
                   "en-gb-x-gbcwmd", "en-029", "en-us-nyc"]
 FLITE_VOICES = ["kal", "kal16", "awb", "rms", "slt"]
@@ -264,10 +265,17 @@ def make_jobs(split, n, seed, texts):
     return jobs
 
 
+def corpus_name(split, seed):
+    # Another --seed speaks the same training sentences with other voices, rates and
+    # augmentation draws; it gets a folder of its own so both corpora can be trained on.
+    return split if split != "train" or seed == DEFAULT_SEED else f"train-s{seed}"
+
+
 def worker(k, nworkers, split, jobs, seed, augment_on):
-    outdir = CORPUS / split
+    name = corpus_name(split, seed)
+    outdir = CORPUS / name
     outdir.mkdir(parents=True, exist_ok=True)
-    shard = CORPUS / f"manifest-{split}-w{k}.jsonl"
+    shard = CORPUS / f"manifest-{name}-w{k}.jsonl"
     done = set()
     if shard.exists():
         for line in open(shard):
@@ -334,7 +342,8 @@ def worker(k, nworkers, split, jobs, seed, augment_on):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                    help="train split only: another seed writes work-data/corpus/train-s<seed>/")
     ap.add_argument("--split", choices=["train", "test", "test-aug", "dev"], default="train",
                     help="dev: held-out sentences not in test, for tuning decoding weights")
     ap.add_argument("--num", type=int, default=40000, help="number of utterances")
@@ -349,17 +358,18 @@ def main():
         p.start()
     for p in procs:
         p.join()
+    name = corpus_name(args.split, args.seed)
     rows = []
     for k in range(args.workers):
-        shard = CORPUS / f"manifest-{args.split}-w{k}.jsonl"
+        shard = CORPUS / f"manifest-{name}-w{k}.jsonl"
         if shard.exists():
             rows += [json.loads(l) for l in open(shard) if l.strip()]
     rows.sort(key=lambda r: r["idx"])
-    with open(CORPUS / f"manifest-{args.split}.jsonl", "w") as f:
+    with open(CORPUS / f"manifest-{name}.jsonl", "w") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")
     hours = sum(r["duration"] for r in rows) / 3600
-    print(f"{args.split}: {len(rows)} utterances, {hours:.2f} h -> {CORPUS / f'manifest-{args.split}.jsonl'}")
+    print(f"{name}: {len(rows)} utterances, {hours:.2f} h -> {CORPUS / f'manifest-{name}.jsonl'}")
 
 
 if __name__ == "__main__":

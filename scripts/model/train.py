@@ -240,7 +240,7 @@ def main():
     seed_all(args.seed)
     CKPT_DIR.mkdir(parents=True, exist_ok=True)
     sp = spm.SentencePieceProcessor(model_file=str(WORK / "bpe.model"))
-    corpus = Corpus(sp, str(CORPUS / "manifest-train-w*.jsonl"), skip_hard=bool(args.skip_hard))
+    corpus = Corpus(sp, str(CORPUS / "manifest-train*-w*.jsonl"), skip_hard=bool(args.skip_hard))
     test = Corpus(sp, str(CORPUS / "manifest-test-w*.jsonl"))
     test.refresh()
     test_refs = [sp.decode(ids) for _, ids in test.items]
