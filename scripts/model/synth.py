@@ -244,7 +244,9 @@ def make_jobs(split, n, seed, texts):
         # of a smaller --num (and the audio already synthesised for them) stay the same.
         extra = [t for t in texts if t["split"] == "extra"]
         random.Random(f"{seed}-extra").shuffle(extra)
-        sents = sents + extra
+        late = [t for t in texts if t["split"] == "gcide"]
+        random.Random(f"{seed}-gcide").shuffle(late)
+        sents = sents + extra + late
     jobs = []
     if split == "dev":
         sents = sents[::-1]
@@ -348,9 +350,12 @@ def main():
                     help="dev: held-out sentences not in test, for tuning decoding weights")
     ap.add_argument("--num", type=int, default=40000, help="number of utterances")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--start", type=int, default=0,
+                    help="skip the jobs before this index (e.g. speak only sentences added to texts.jsonl)")
     args = ap.parse_args()
     texts = read_jsonl(WORK / "texts.jsonl")
     jobs = make_jobs(args.split if args.split in ("train", "dev") else "test", args.num, args.seed, texts)
+    jobs = [j for j in jobs if j["idx"] >= args.start]
     augment_on = args.split not in ("test", "dev")
     procs = [Process(target=worker, args=(k, args.workers, args.split, jobs, args.seed, augment_on))
              for k in range(args.workers)]

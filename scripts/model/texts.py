@@ -3,23 +3,30 @@
 Sources (all local, installed with apt):
   * fortunes (fortune-mod data files, /usr/share/games/fortunes, not the offensive set)
   * wordnet-base (example sentences and glosses in /usr/share/wordnet/data.*)
+  * dict-gcide (GNU Collaborative International Dictionary of English: definitions and the
+    quotations that illustrate them), only if installed; its rows come last, split 'gcide'
 
 Writes work-data/texts.jsonl with {id, text, source, split}; split is 'train' or
 'heldout' (sentences never used for training), chosen deterministically from --seed.
 Sentences beyond --max-per-source follow as split 'extra': more training text for the
 synthesis and the language model. They come after every other row, so the held-out set,
 the 'train' rows and the BPE vocabulary (prepare.py reads 'train' only) stay what they were.
+The 'gcide' rows follow all of those, for the same reason.
 """
+import gzip
 import argparse
 import hashlib
 import random
 import re
+import subprocess
 from pathlib import Path
 
 from common import WORK, normalize_text, seed_all, write_jsonl
 
 FORTUNE_DIR = Path("/usr/share/games/fortunes")
+FORTUNE_PACKAGES = ("fortunes", "fortunes-min")
 WORDNET_DIR = Path("/usr/share/wordnet")
+GCIDE_DICT = Path("/usr/share/dictd/gcide.dict.dz")
 ABBREV = re.compile(r"\b(mr|mrs|ms|dr|st|vs|etc|jr|sr|no|vol|ch|inc|ltd|co|prof|gen|gov|sgt|capt|lt|col|rev|ie|eg)\b\.?", re.I)
 ALLOWED = re.compile(r"^[A-Za-z ,.;:!?'\"()\-\u2019]+$")
 
@@ -47,10 +54,16 @@ def good(sent):
     return len(n) >= 10
 
 
+def fortune_files():
+    # Only the two packages named above: other fortune packages (e.g. BOFH excuses) install
+    # into the same folder and would reshuffle every row, held-out set included.
+    listed = subprocess.run(["dpkg", "-L", *FORTUNE_PACKAGES], capture_output=True, text=True).stdout
+    owned = {Path(p) for p in listed.split()}
+    return [f for f in sorted(FORTUNE_DIR.iterdir()) if f in owned and f.is_file() and not f.suffix]
+
+
 def fortunes():
-    for f in sorted(FORTUNE_DIR.iterdir()):
-        if f.suffix or not f.is_file():
-            continue
+    for f in fortune_files():
         raw = f.read_text(encoding="utf-8", errors="ignore")
         for entry in raw.split("\n%\n"):
             lines = [l for l in entry.split("\n") if not l.strip().startswith("--")]
@@ -70,6 +83,33 @@ def wordnet():
             definition = gloss.split(";")[0].strip()
             if len(definition.split()) >= 5:
                 yield definition[0].upper() + definition[1:], "wordnet/glosses"
+
+
+def gcide():
+    """Definitions and quotations of GCIDE's entries, markup removed.
+
+    Entries are plain text blocks closed by a source tag line such as '[1913 Webster]';
+    quotations are the lines indented by 8 or more spaces, ending in '--Author.'.
+    """
+    if not GCIDE_DICT.exists():
+        return
+    raw = gzip.open(GCIDE_DICT, "rt", encoding="utf-8", errors="ignore").read()
+    for block in re.split(r"\n\s*\[[^\]\n]*\]\s*\n", raw):
+        lines = block.split("\n")
+        quote = " ".join(l.strip() for l in lines if l.startswith("        "))
+        definition = " ".join(l.strip() for l in lines if not l.startswith("        "))
+        for text, src in ((re.sub(r"--\s*[A-Z][^.]*\.?\s*$", "", quote), "gcide/quotes"),
+                          (re.sub(r"^(\d+\.\s*)?(\([a-z]\)\s*)?", "", definition), "gcide/definitions")):
+            # pronunciations (\Af*fect"\) and synonym lists mark headword lines, not prose
+            if not text or "\\" in text or "Syn." in text:
+                continue
+            text = re.sub(r"\{([^}]*)\}", r"\1", text)
+            text = re.sub(r"\[[^\]]*\]", "", text)
+            for s in split_sentences(text):
+                # fragments (a cut-off sense, a cross-reference, a Latin name in parentheses)
+                if s[:1].isupper() and "(" not in s and not s.startswith("See ") \
+                        and not s.endswith(("esp.", "..")):
+                    yield s, src
 
 
 def main():
@@ -103,14 +143,24 @@ def main():
         rows.extend(items)
     rng.shuffle(rows)
     random.Random(f"{args.seed}-extra").shuffle(extra)
+    late = []
+    for s, src in gcide():
+        s = s.strip(" \"'()")
+        key = normalize_text(s)
+        if good(s) and key not in seen:
+            seen.add(key)
+            late.append((s, src))
+    random.Random(f"{args.seed}-gcide").shuffle(late)
+    print(f"gcide: {len(late)} sentences (last, split 'gcide')")
     out = []
-    for i, (s, src) in enumerate(rows + extra):
+    for i, (s, src) in enumerate(rows + extra + late):
         h = int(hashlib.sha1(normalize_text(s).encode()).hexdigest(), 16)
-        split = "heldout" if i < args.heldout else "train" if i < len(rows) else "extra"
+        split = ("heldout" if i < args.heldout else "train" if i < len(rows)
+                 else "extra" if i < len(rows) + len(extra) else "gcide")
         out.append({"id": f"s{i:06d}", "text": s, "norm": normalize_text(s), "source": src,
                     "split": split, "hash": h % 1000})
     write_jsonl(WORK / "texts.jsonl", out)
-    print(f"wrote {len(out)} sentences ({args.heldout} held out, {len(extra)} extra) to {WORK / 'texts.jsonl'}")
+    print(f"wrote {len(out)} sentences ({args.heldout} held out, {len(extra)} extra, {len(late)} gcide) to {WORK / 'texts.jsonl'}")
 
 
 if __name__ == "__main__":
