@@ -168,11 +168,14 @@ def main():
     ap.add_argument("--min-count-bigram", type=int, default=None,
                     help="prune bigrams seen fewer times (default: --min-count)")
     ap.add_argument("--unk-mass", type=float, default=0.01, help="unigram probability of <unk>")
+    ap.add_argument("--splits", default="train,extra",
+                    help="texts.jsonl splits to train on (never 'heldout'); e.g. train,extra,gcide")
     ap.add_argument("--out", default=str(MODEL_DIR / "lm.arpa.gz"))
     ap.add_argument("--lexicon", default=str(MODEL_DIR / "lexicon.txt"))
     args = ap.parse_args()
     texts = read_jsonl(WORK / "texts.jsonl")
-    train = [t["norm"].split() for t in texts if t["split"] in ("train", "extra")]
+    splits = set(args.splits.split(",")) - {"heldout"}
+    train = [t["norm"].split() for t in texts if t["split"] in splits]
     heldout = [t["norm"].split() for t in texts if t["split"] == "heldout"]
     m = build(train, args.unk_mass)
     keep2, keep3, bo1, bo2 = prune_and_backoff(
