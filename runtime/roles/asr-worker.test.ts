@@ -53,6 +53,7 @@ describe('asr-worker role', () => {
           MAX_OPEN_STREAMS: '4',
           DRAIN_GRACE_MS: '20000',
           LOGGING_LEVEL: 'info',
+          LOG_LEVEL: 'info', // the test waits for an info line; a caller's LOG_LEVEL=warn would hide it
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
