@@ -13,8 +13,8 @@ synthesis and the language model. They come after every other row, so the held-o
 the 'train' rows and the BPE vocabulary (prepare.py reads 'train' only) stay what they were.
 The 'gcide' rows follow all of those, for the same reason.
 """
-import gzip
 import argparse
+import gzip
 import hashlib
 import random
 import re
