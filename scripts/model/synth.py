@@ -240,13 +240,18 @@ def make_jobs(split, n, seed, texts):
         espeak_voices = [f"{a}+{v}" for a in ESPEAK_ACCENTS for v in sorted(HELDOUT_ESPEAK_VARIANTS)]
     rng.shuffle(sents)
     if split == "train":
-        # 'extra' sentences come after every 'train' one, from an rng of their own, so the jobs
-        # of a smaller --num (and the audio already synthesised for them) stay the same.
+        # 'extra' (then 'gcide', 'more', 'composed') sentences come after every 'train' one,
+        # each split from an rng of its own, so the jobs of a smaller --num (and the audio
+        # already synthesised for them) stay the same.
         extra = [t for t in texts if t["split"] == "extra"]
         random.Random(f"{seed}-extra").shuffle(extra)
         late = [t for t in texts if t["split"] == "gcide"]
         random.Random(f"{seed}-gcide").shuffle(late)
-        sents = sents + extra + late
+        more = [t for t in texts if t["split"] == "more"]
+        random.Random(f"{seed}-more").shuffle(more)
+        composed = [t for t in texts if t["split"] == "composed"]
+        random.Random(f"{seed}-composed").shuffle(composed)
+        sents = sents + extra + late + more + composed
     jobs = []
     if split == "dev":
         sents = sents[::-1]

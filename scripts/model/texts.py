@@ -4,7 +4,12 @@ Sources (all local, installed with apt):
   * fortunes (fortune-mod data files, /usr/share/games/fortunes, not the offensive set)
   * wordnet-base (example sentences and glosses in /usr/share/wordnet/data.*)
   * dict-gcide (GNU Collaborative International Dictionary of English: definitions and the
-    quotations that illustrate them), only if installed; its rows come last, split 'gcide'
+    quotations that illustrate them), only if installed; its rows come after the above, split 'gcide'
+  * dict-devil, dict-jargon, dict-foldoc and fortune-anarchism, where installed: split 'more'
+  * new sentences composed from all the training text above by a word trigram chain that backs
+    off to bigrams (--composed of them): split 'composed', after every other row. They are new
+    word sequences for the acoustic model only (lm.py leaves them out): novel text without
+    another source.
 
 Writes work-data/texts.jsonl with {id, text, source, split}; split is 'train' or
 'heldout' (sentences never used for training), chosen deterministically from --seed.
@@ -27,6 +32,8 @@ FORTUNE_DIR = Path("/usr/share/games/fortunes")
 FORTUNE_PACKAGES = ("fortunes", "fortunes-min")
 WORDNET_DIR = Path("/usr/share/wordnet")
 GCIDE_DICT = Path("/usr/share/dictd/gcide.dict.dz")
+MORE_DICTS = ("devil", "jargon", "foldoc")
+MORE_FORTUNES = ("anarchism",)
 ABBREV = re.compile(r"\b(mr|mrs|ms|dr|st|vs|etc|jr|sr|no|vol|ch|inc|ltd|co|prof|gen|gov|sgt|capt|lt|col|rev|ie|eg)\b\.?", re.I)
 ALLOWED = re.compile(r"^[A-Za-z ,.;:!?'\"()\-\u2019]+$")
 
@@ -112,11 +119,94 @@ def gcide():
                     yield s, src
 
 
+def prose(text):
+    """Dictionary markup to plain prose: cross-references {x} keep their words; bracketed
+    etymologies, <subject> tags, (dates) and /pronunciations/ go; typographic quotes and dashes
+    become the ASCII the sentence filter accepts."""
+    text = re.sub(r"\{([^}]*)\}", r"\1", text)
+    text = re.sub(r"\[[^\]]*\]|<[^>]*>|\(\d{4}-\d\d-\d\d\)|/[^/\s][^/]*/", " ", text)
+    text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2018", "'").replace("\u2014", ", ")
+    return re.sub(r"\s+", " ", text)
+
+
+def more_sources():
+    """dictd databases, entry by entry (the .index gives each entry's offset and length in
+    dictd's base64), then the extra fortune files. The headword line of each entry is dropped."""
+    b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+    def num(code):
+        v = 0
+        for ch in code:
+            v = v * 64 + b64.index(ch)
+        return v
+
+    for name in MORE_DICTS:
+        dz, index = Path(f"/usr/share/dictd/{name}.dict.dz"), Path(f"/usr/share/dictd/{name}.index")
+        if not dz.exists():
+            continue
+        raw = gzip.open(dz).read()
+        spans = set()
+        for line in index.read_text(encoding="utf-8", errors="ignore").splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 3 and not parts[0].startswith("00"):
+                spans.add((num(parts[1]), num(parts[2])))
+        for off, size in sorted(spans):
+            entry = raw[off:off + size].decode("utf-8", errors="ignore")
+            head, _, body = entry.partition("\n")
+            if name == "devil":  # 'ABSOLUTE, adj.  Independent, ...' has the headword inline
+                body = re.sub(r"^[A-Z' -]+, [a-z.]+\s+", "", entry)
+            for s in split_sentences(prose(body)):
+                # 'e.g.' and 'i.e.' are read out letter by letter, unlike their normalised text
+                if not re.search(r"\b[a-z]\.[a-z]\b", s) and s.count("(") == s.count(")"):
+                    yield s, "more/" + name
+    for name in MORE_FORTUNES:
+        f = FORTUNE_DIR / name
+        if not f.exists():
+            continue
+        for entry in f.read_text(encoding="utf-8", errors="ignore").split("\n%\n"):
+            lines = [l for l in entry.split("\n") if not l.strip().startswith("--")]
+            for s in split_sentences(" ".join(lines)):
+                yield s, "more/fortunes-" + name
+
+
+def compose(sentences, n, seed, seen):
+    """n sentences sampled from a word trigram chain over `sentences` (whitespace tokens, so
+    punctuation rides with its word and the TTS prosody follows it). Where a two-word context has
+    fewer than three continuations the chain backs off to one word half the time; without that it
+    mostly replays a training sentence verbatim. Kept only if new and accepted by good()."""
+    tri, bi = {}, {}
+    for sent in sentences:
+        toks = ["<s>", "<s>"] + sent.split() + ["</s>"]
+        for a, b, c in zip(toks, toks[1:], toks[2:]):
+            tri.setdefault((a, b), []).append(c)
+            bi.setdefault(b, []).append(c)
+    rng = random.Random(f"{seed}-composed")
+    out = []
+    while len(out) < n:
+        a, b, words = "<s>", "<s>", []
+        while len(words) <= 24:
+            nexts = tri[(a, b)]
+            if b != "<s>" and len(set(nexts[:3])) < 3 and len(set(nexts)) < 3 and rng.random() < 0.5:
+                nexts = bi[b]
+            c = rng.choice(nexts)
+            if c == "</s>":
+                break
+            words.append(c)
+            a, b = b, c
+        s = " ".join(words).strip(" \"'()")
+        key = normalize_text(s)
+        if good(s) and key not in seen and s.count("(") == s.count(")") and s.count('"') % 2 == 0:
+            seen.add(key)
+            out.append((s, "composed"))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--heldout", type=int, default=400, help="sentences never trained on")
     ap.add_argument("--max-per-source", type=int, default=30000)
+    ap.add_argument("--composed", type=int, default=100000, help="sentences composed by compose()")
     args = ap.parse_args()
     seed_all(args.seed)
     seen = set()
@@ -151,16 +241,30 @@ def main():
             seen.add(key)
             late.append((s, src))
     random.Random(f"{args.seed}-gcide").shuffle(late)
-    print(f"gcide: {len(late)} sentences (last, split 'gcide')")
+    print(f"gcide: {len(late)} sentences (split 'gcide')")
+    more = []
+    for s, src in more_sources():
+        s = s.strip(" \"'()")
+        key = normalize_text(s)
+        if good(s) and key not in seen:
+            seen.add(key)
+            more.append((s, src))
+    random.Random(f"{args.seed}-more").shuffle(more)
+    print(f"more: {len(more)} sentences (split 'more')")
+    # never from the held-out rows: their word sequences must stay unseen
+    composed = compose([s for s, _ in rows[args.heldout:] + extra + late + more], args.composed, args.seed, seen)
+    print(f"composed: {len(composed)} sentences (last, split 'composed')")
     out = []
-    for i, (s, src) in enumerate(rows + extra + late):
+    bounds = [(args.heldout, "heldout"), (len(rows), "train"), (len(rows) + len(extra), "extra"),
+              (len(rows) + len(extra) + len(late), "gcide"),
+              (len(rows) + len(extra) + len(late) + len(more), "more")]
+    for i, (s, src) in enumerate(rows + extra + late + more + composed):
         h = int(hashlib.sha1(normalize_text(s).encode()).hexdigest(), 16)
-        split = ("heldout" if i < args.heldout else "train" if i < len(rows)
-                 else "extra" if i < len(rows) + len(extra) else "gcide")
+        split = next((name for end, name in bounds if i < end), "composed")
         out.append({"id": f"s{i:06d}", "text": s, "norm": normalize_text(s), "source": src,
                     "split": split, "hash": h % 1000})
     write_jsonl(WORK / "texts.jsonl", out)
-    print(f"wrote {len(out)} sentences ({args.heldout} held out, {len(extra)} extra, {len(late)} gcide) to {WORK / 'texts.jsonl'}")
+    print(f"wrote {len(out)} sentences ({args.heldout} held out, {len(extra)} extra, {len(late)} gcide, {len(more)} more, {len(composed)} composed) to {WORK / 'texts.jsonl'}")
 
 
 if __name__ == "__main__":
