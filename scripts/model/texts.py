@@ -169,6 +169,20 @@ def more_sources():
                 yield s, "more/fortunes-" + name
 
 
+def new_sentences(source, seen, shuffle_seed):
+    """The sentences of `source` that pass good() and are not in `seen` (which learns them),
+    shuffled by an rng of their own so that earlier groups of rows never move."""
+    out = []
+    for s, src in source:
+        s = s.strip(" \"'()")
+        key = normalize_text(s)
+        if good(s) and key not in seen:
+            seen.add(key)
+            out.append((s, src))
+    random.Random(shuffle_seed).shuffle(out)
+    return out
+
+
 def compose(sentences, n, seed, seen):
     """n sentences sampled from a word trigram chain over `sentences` (whitespace tokens, so
     punctuation rides with its word and the TTS prosody follows it). Where a two-word context has
@@ -233,23 +247,9 @@ def main():
         rows.extend(items)
     rng.shuffle(rows)
     random.Random(f"{args.seed}-extra").shuffle(extra)
-    late = []
-    for s, src in gcide():
-        s = s.strip(" \"'()")
-        key = normalize_text(s)
-        if good(s) and key not in seen:
-            seen.add(key)
-            late.append((s, src))
-    random.Random(f"{args.seed}-gcide").shuffle(late)
+    late = new_sentences(gcide(), seen, f"{args.seed}-gcide")
     print(f"gcide: {len(late)} sentences (split 'gcide')")
-    more = []
-    for s, src in more_sources():
-        s = s.strip(" \"'()")
-        key = normalize_text(s)
-        if good(s) and key not in seen:
-            seen.add(key)
-            more.append((s, src))
-    random.Random(f"{args.seed}-more").shuffle(more)
+    more = new_sentences(more_sources(), seen, f"{args.seed}-more")
     print(f"more: {len(more)} sentences (split 'more')")
     # never from the held-out rows: their word sequences must stay unseen
     composed = compose([s for s, _ in rows[args.heldout:] + extra + late + more], args.composed, args.seed, seen)
