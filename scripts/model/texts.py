@@ -152,7 +152,7 @@ def more_sources():
                 spans.add((num(parts[1]), num(parts[2])))
         for off, size in sorted(spans):
             entry = raw[off:off + size].decode("utf-8", errors="ignore")
-            head, _, body = entry.partition("\n")
+            body = entry.partition("\n")[2]
             if name == "devil":  # 'ABSOLUTE, adj.  Independent, ...' has the headword inline
                 body = re.sub(r"^[A-Z' -]+, [a-z.]+\s+", "", entry)
             for s in split_sentences(prose(body)):
@@ -200,6 +200,7 @@ def compose(sentences, n, seed, seen):
         a, b, words = "<s>", "<s>", []
         while len(words) <= 24:
             nexts = tri[(a, b)]
+            # the first three tokens settle most contexts without a set over a long list
             if b != "<s>" and len(set(nexts[:3])) < 3 and len(set(nexts)) < 3 and rng.random() < 0.5:
                 nexts = bi[b]
             c = rng.choice(nexts)
