@@ -7,6 +7,10 @@ The interpolated model is written as ARPA, whose back-off weights then reproduce
 N-grams above the unigrams that were seen fewer than --min-count-bigram / --min-count times are pruned, and the
 back-off weights of their contexts are recomputed so that every distribution still sums to 1.
 
+--vocab-lists adds the words of plain word lists (Debian's wamerican:
+/usr/share/dict/american-english) that the text never used, as unigrams sharing --vocab-mass;
+without them a rare word the model spells right is still an out-of-lexicon path and loses.
+
 Also writes the lexicon the beam search constrains its words to: every word of the LM with
 its sentencepiece tokenisation (work-data/bpe.model, the one the model was trained with), one
 "WORD piece piece ..." line per word (icefall's lexicon.txt layout).
@@ -17,9 +21,10 @@ transcripts; <s>, </s>, <unk>) and models/earshot-en/lexicon.txt.
 import argparse
 import gzip
 import math
+import re
 from collections import Counter, defaultdict
 
-from common import MODEL_DIR, WORK, read_jsonl
+from common import MODEL_DIR, WORK, normalize_text, read_jsonl
 
 BOS, EOS, UNK = "<s>", "</s>", "<unk>"
 
@@ -30,7 +35,7 @@ def discount(counts: Counter) -> float:
     return n1 / (n1 + 2 * n2) if n1 + n2 > 0 else 0.5
 
 
-def build(sentences, unk_mass: float):
+def build(sentences, unk_mass: float, extra_words=(), vocab_mass: float = 0.0):
     tri, bi = Counter(), Counter()
     for s in sentences:
         w = [BOS] + s + [EOS]
@@ -51,9 +56,14 @@ def build(sentences, unk_mass: float):
         uni_cont[w] += 1
     d3, d2 = discount(tri), discount(bi_cont)
 
-    # Unigrams: continuation probability, with a fixed mass reserved for <unk>.
+    # Unigrams: continuation probability, with fixed masses reserved for <unk> and for the
+    # word-list words the text never used (shared evenly: a list carries no frequencies).
+    extra_words = sorted(set(extra_words) - set(uni_cont) - {BOS, EOS, UNK})
+    vocab_mass = vocab_mass if extra_words else 0.0
     total = sum(uni_cont.values())
-    p1 = {w: (1 - unk_mass) * c / total for w, c in uni_cont.items()}
+    p1 = {w: (1 - unk_mass - vocab_mass) * c / total for w, c in uni_cont.items()}
+    for w in extra_words:
+        p1[w] = vocab_mass / len(extra_words)
     p1[UNK] = unk_mass
     p1[BOS] = 0.0
 
@@ -162,6 +172,17 @@ def write_lexicon(path, words):
             f.write(w + " " + " ".join(sp.encode(w, out_type=str)) + "\n")
 
 
+def word_list(path):
+    """The plain words of a word list such as /usr/share/dict/american-english, normalised;
+    entries with other characters (accents, digits, hyphens) are left out."""
+    words = set()
+    for line in open(path, encoding="utf-8", errors="replace"):
+        w = line.strip()
+        if re.fullmatch(r"[A-Za-z]+('[A-Za-z]+)?", w):
+            words.add(normalize_text(w))
+    return words
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--min-count", type=int, default=2, help="prune trigrams seen fewer times")
@@ -170,6 +191,11 @@ def main():
     ap.add_argument("--unk-mass", type=float, default=0.01, help="unigram probability of <unk>")
     ap.add_argument("--splits", default="train,extra",
                     help="texts.jsonl splits to train on (never 'heldout'); e.g. train,extra,gcide")
+    ap.add_argument("--vocab-lists", default="",
+                    help="comma-separated word lists (one word per line) whose words join the "
+                         "vocabulary and lexicon as unigrams, e.g. /usr/share/dict/american-english")
+    ap.add_argument("--vocab-mass", type=float, default=0.001,
+                    help="unigram probability shared by the word-list words the text lacks")
     ap.add_argument("--out", default=str(MODEL_DIR / "lm.arpa.gz"))
     ap.add_argument("--lexicon", default=str(MODEL_DIR / "lexicon.txt"))
     args = ap.parse_args()
@@ -177,7 +203,10 @@ def main():
     splits = set(args.splits.split(",")) - {"heldout"}
     train = [t["norm"].split() for t in texts if t["split"] in splits]
     heldout = [t["norm"].split() for t in texts if t["split"] == "heldout"]
-    m = build(train, args.unk_mass)
+    extra = set()
+    for path in filter(None, args.vocab_lists.split(",")):
+        extra |= word_list(path)
+    m = build(train, args.unk_mass, extra, args.vocab_mass)
     keep2, keep3, bo1, bo2 = prune_and_backoff(
         m, args.min_count_bigram or args.min_count, args.min_count)
     write_arpa(args.out, m["p1"], keep2, keep3, bo1, bo2)
