@@ -9,7 +9,7 @@ import type { AsrEngine } from '../../gpu-pool/engine/api.ts';
 import { readAudio, type Audio } from './audio.js';
 import { createEvalEngine, transcribeAll } from './earshot.js';
 import { createRecognizer, MODEL_DIR, transcribe } from './sherpa.js';
-import { heldoutCorpus, heldoutFixtures, realRecordings, type Utterance } from './sets.js';
+import { devCorpus, heldoutCorpus, heldoutFixtures, realRecordings, type Utterance } from './sets.js';
 import { corpusCer, corpusWer, normalizeText } from './wer.js';
 
 const args = process.argv.slice(2);
@@ -44,5 +44,6 @@ async function run(name: string, utts: Utterance[] | null) {
 console.log(`model: models/earshot-en/${modelFile}`);
 await run('held-out synthetic, committed fixtures', heldoutFixtures());
 await run('held-out synthetic, full test set (work-data/)', heldoutCorpus());
+await run('held-out synthetic, dev set (work-data/; tunes decoding.json)', devCorpus());
 await run('real recordings (../shared/testdata)', realRecordings());
 await engine?.close();

@@ -20,6 +20,7 @@ work-data/corpus/manifest-<split>-w<k>.jsonl (one JSON object per utterance). Re
 already-written utterances are skipped.
 """
 import argparse
+import gzip
 import io
 import json
 import os
@@ -42,6 +43,7 @@ ESPEAK_ACCENTS = ["en-us", "en", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp
                   "en-gb-x-gbcwmd", "en-029", "en-us-nyc"]
 FLITE_VOICES = ["kal", "kal16", "awb", "rms", "slt"]
 FESTIVAL_VOICES = ["kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts"]
+ENGINES = ["espeak-ng", "flite", "festival"]
 ESPEAK_SKIP = {"Mr", "Demonic", "announcer", "whisper", "whisperf", "croak", "UniRobot",
                "anikaRobot", "robosoft", "robosoft2", "robosoft3", "robosoft4", "robosoft5",
                "robosoft6", "robosoft7", "robosoft8", "Tweaky"}
@@ -357,10 +359,31 @@ def main():
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--start", type=int, default=0,
                     help="skip the jobs before this index (e.g. speak only sentences added to texts.jsonl)")
+    ap.add_argument("--engines", default=",".join(ENGINES),
+                    help="only the jobs of these engines (e.g. espeak-ng,flite on a machine without festival)")
+    ap.add_argument("--write-jobs", metavar="FILE",
+                    help="write the selected jobs to FILE (gzipped JSON lines) and stop, so that another machine "
+                         "can synthesise them with --jobs FILE without texts.jsonl")
+    ap.add_argument("--jobs", metavar="FILE", help="synthesise the jobs of a --write-jobs file (its split and seed)")
     args = ap.parse_args()
-    texts = read_jsonl(WORK / "texts.jsonl")
-    jobs = make_jobs(args.split if args.split in ("train", "dev") else "test", args.num, args.seed, texts)
-    jobs = [j for j in jobs if j["idx"] >= args.start]
+    if args.jobs:
+        with gzip.open(args.jobs, "rt") as f:
+            head = json.loads(f.readline())
+            jobs = [json.loads(line) for line in f]
+        args.split, args.seed = head["split"], head["seed"]
+    else:
+        texts = read_jsonl(WORK / "texts.jsonl")
+        jobs = make_jobs(args.split if args.split in ("train", "dev") else "test", args.num, args.seed, texts)
+        jobs = [j for j in jobs if j["idx"] >= args.start]
+    engines = set(args.engines.split(","))
+    jobs = [j for j in jobs if j["engine"] in engines]
+    if args.write_jobs:
+        with gzip.open(args.write_jobs, "wt") as f:
+            f.write(json.dumps({"split": args.split, "seed": args.seed}) + "\n")
+            for j in jobs:
+                f.write(json.dumps(j) + "\n")
+        print(f"{len(jobs)} jobs -> {args.write_jobs}")
+        return
     augment_on = args.split not in ("test", "dev")
     procs = [Process(target=worker, args=(k, args.workers, args.split, jobs, args.seed, augment_on))
              for k in range(args.workers)]

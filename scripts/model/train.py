@@ -174,14 +174,14 @@ def wer(refs, hyps):
     return errs / max(1, words)
 
 
-def evaluate(model, sp, test_items, refs):
+def evaluate(model, sp, test_items, refs, device="cpu"):
     model.eval()
     hyps = []
     with torch.no_grad():
         for k in range(0, len(test_items), 16):
             chunk = test_items[k:k + 16]
             audio, lens, _, _ = collate(chunk, list(range(len(chunk))))
-            logp = model(model.features(audio))
+            logp = model(model.features(audio.to(device))).cpu()
             for seq in greedy(logp, lens):
                 hyps.append(sp.decode(seq))
     model.train()
@@ -193,7 +193,7 @@ def compute_norm(model, items):
     with torch.no_grad():
         for a, _ in items[:300]:
             x = torch.from_numpy(a.astype(np.float32) / 32768.0)[None]
-            x = x[:, : len(a) // FRAME * FRAME]
+            x = x[:, : len(a) // FRAME * FRAME].to(model.frontend.feat_mean.device)
             model.frontend.feat_mean.zero_()
             model.frontend.feat_istd.fill_(1.0)
             feats.append(model.features(x)[0])
@@ -230,12 +230,24 @@ def main():
     ap.add_argument("--bf16", choices=["auto", "on", "off"], default="auto",
                     help="bf16 autocast for the encoder (auto: on where the CPU has AMX or AVX512-BF16, "
                          "about 7x faster there; elsewhere bf16 is emulated and slower)")
+    ap.add_argument("--device", default="auto",
+                    help="cpu, cuda, or auto (cuda where torch sees a GPU); on cuda the encoder runs under bf16 "
+                         "autocast and the front end in full fp32 (TF32 off), as on the CPU")
     ap.add_argument("--cosine-hours", type=float, default=None,
                     help="cosine lr decay to 5%% over this many wall-clock hours of training, counting earlier runs "
                          "resumed from last.pt (replaces the step schedule)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    bf16 = args.bf16 == "on" or (args.bf16 == "auto" and cpu_has_bf16())
+    device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else
+                          "cpu" if args.device == "auto" else args.device)
+    if device.type == "cuda":
+        # the front end's DFT and mel products must match the fp32 CPU graph that serves the model
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        bf16 = args.bf16 != "off"
+    else:
+        bf16 = args.bf16 == "on" or (args.bf16 == "auto" and cpu_has_bf16())
+    print(f"device {device}", flush=True)
     print(f"bf16 autocast: {'on' if bf16 else 'off'}", flush=True)
     seed_all(args.seed)
     CKPT_DIR.mkdir(parents=True, exist_ok=True)
@@ -248,15 +260,16 @@ def main():
     print(f"corpus: {n} utterances, {corpus.hours():.2f} h; test {len(test.items)}", flush=True)
 
     last = CKPT_DIR / "last.pt"
-    model = EarshotCtc(sp.get_piece_size())
+    model = EarshotCtc(sp.get_piece_size()).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=1e-3)
     step = 0
     t_base = 0.0  # wall-clock seconds of earlier runs of the same cosine schedule
     rng = random.Random(args.seed)
     if last.exists():
-        ck = torch.load(last, map_location="cpu")
+        ck = torch.load(last, map_location="cpu", weights_only=False)  # holds the RNG states too
         model = EarshotCtc(**ck["cfg"])
         model.load_state_dict(ck["model"])
+        model.to(device)
         t_base = ck.get("run_seconds", 0.0)
         opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=1e-3)
         opt.load_state_dict(ck["opt"])
@@ -274,6 +287,7 @@ def main():
             model = grow(model, args.grow_blocks, args.grow_hidden)
             print(f"grown to {model.cfg['num_blocks']} blocks, hidden {model.cfg['hidden']}: "
                   f"{sum(p.numel() for p in model.parameters())} parameters", flush=True)
+        model.to(device)
         opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=1e-3)
         # warm up in both cases: the optimiser is fresh, and without a warm-up Adam's first updates
         # move every weight by about the peak lr, whatever its gradient
@@ -290,7 +304,7 @@ def main():
 
     def save(tag="last"):
         tmp = CKPT_DIR / f"{tag}.pt.tmp"
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "cfg": model.cfg, "step": step,
+        torch.save({"model": {k: v.cpu() for k, v in model.state_dict().items()}, "opt": opt.state_dict(), "cfg": model.cfg, "step": step,
                     "rng": rng.getstate(), "torch_rng": torch.get_rng_state(),
                     "run_seconds": t_base + time.time() - t_start}, tmp)
         os.replace(tmp, CKPT_DIR / f"{tag}.pt")
@@ -300,7 +314,7 @@ def main():
     sig.signal(sig.SIGTERM, lambda *_: stop.update(now=True))
     sig.signal(sig.SIGINT, lambda *_: stop.update(now=True))
 
-    warp_bank = vtlp_bank(args.vtlp) if args.vtlp > 0 else None
+    warp_bank = vtlp_bank(args.vtlp).to(device) if args.vtlp > 0 else None
     t_start = time.time()
     t_ckpt = time.time()
     audio_done = 0.0
@@ -314,6 +328,7 @@ def main():
             batches = batches[: args.refresh_steps]
         for bidx in batches:
             audio, lens, tgts, tlens = collate(corpus.items, bidx)
+            audio, lens, tgts, tlens = (t.to(device, non_blocking=True) for t in (audio, lens, tgts, tlens))
             lr = args.lr * min((step + 1) / args.warmup, math.sqrt(max(args.hold, args.warmup) / (step + 1)), 1.0)
             if step > args.anneal_start:
                 lr *= max(0.05, 1.0 - (step - args.anneal_start) / args.anneal_steps)
@@ -328,9 +343,9 @@ def main():
                 if args.specaug:
                     feats = spec_augment(feats, rng)
             # the front end stays fp32 (log of small powers); weights, optimiser and loss stay fp32
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
                 logp = model(feats)
-            loss = F.ctc_loss(logp.transpose(0, 1), tgts, lens, tlens, blank=0, reduction="sum",
+            loss = F.ctc_loss(logp.float().transpose(0, 1), tgts, lens, tlens, blank=0, reduction="sum",
                               zero_infinity=True) / len(bidx)
             opt.zero_grad()
             loss.backward()
@@ -343,7 +358,7 @@ def main():
                 print(f"step {step} loss {loss.item() / max(1, float(tlens.float().mean())):.3f}/tok "
                       f"lr {lr:.2e} gn {gn:.1f} {audio_done / el:.1f} s/s elapsed {el / 60:.1f} min", flush=True)
             if step % args.eval_every == 0 and test.items:
-                w, hyps = evaluate(model, sp, test.items, test_refs)
+                w, hyps = evaluate(model, sp, test.items, test_refs, device)
                 print(f"[eval] step {step} heldout WER {w * 100:.2f}%  e.g. '{hyps[0]}' vs '{test_refs[0]}'",
                       flush=True)
             if time.time() - t_ckpt > args.ckpt_minutes * 60:
