@@ -22,7 +22,7 @@ def load(path):
 
         m = load_from_onnx(path)
         return {"model": m.state_dict(), "cfg": m.cfg, "step": -1}
-    return torch.load(path, map_location="cpu")
+    return torch.load(path, map_location="cpu", weights_only=False)  # train.py checkpoints hold RNG states
 
 
 def average(paths):
