@@ -90,7 +90,7 @@ export interface EngineOptions {
   maxBatchSize?: number;
   /** 'auto' probes for CUDA and falls back to CPU. */
   provider?: 'auto' | 'cpu' | 'cuda';
-  /** Silero VAD model; default found through the model search path. */
+  /** Silero VAD model; default: endpointing/vad-model.ts (the model search path, then the npm-installed copy). */
   vadModelPath?: string;
   /** Prefer int8-quantised files (model.int8.onnx, *.int8.onnx) when the folder has both. Default false. */
   preferInt8?: boolean;

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { createLogger } from '../../runtime/logger.ts';
 import type { AsrEngine, AsrStream, EngineOptions, ModelInfo, StreamOptions } from './api.ts';
-import { findModelFile } from './endpointing/model-search-path.ts';
+import { findVadModel, VAD_MODEL_FILE, VAD_PACKAGE } from './endpointing/vad-model.ts';
 import { EngineError } from './errors.ts';
 import type { DecodingMethod, ModelDescription } from './models/model.ts';
 import type { FromWorker, StreamCommand, ToWorker, WorkerSettings } from './scheduler/messages.ts';
@@ -51,9 +51,9 @@ export async function createEngine(options: EngineOptions): Promise<AsrEngine> {
   const workers = Math.max(1, Math.floor(options.workers ?? (choice.provider === 'cuda' ? 1 : Math.min(8, availableParallelism()))));
   log.info({ provider: choice.provider, reason: choice.reason }, 'execution provider chosen');
   const wantVad = options.vad !== false;
-  const vadModelPath = !wantVad ? undefined : options.vadModelPath ? findModelFile(options.vadModelPath) : findModelFile('silero-vad/silero_vad.onnx');
+  const vadModelPath = wantVad ? findVadModel(options.vadModelPath) : undefined;
   if (wantVad && options.vadModelPath && !vadModelPath) throw new EngineError('MODEL_ERROR', `VAD model ${options.vadModelPath} not found`);
-  if (wantVad && !vadModelPath) log.warn('Silero VAD model not found on the model search path: turns end on decoder silence only');
+  if (wantVad && !vadModelPath) log.warn(`Silero VAD model not found (${VAD_PACKAGE} not installed, no ${VAD_MODEL_FILE} on the model search path): turns end on decoder silence only`);
   const decoding: DecodingMethod =
     options.decoding === 'auto' ? (existsSync(join(options.modelDir, 'decoding.json')) ? 'modified_beam_search' : 'greedy_search') : (options.decoding ?? 'greedy_search');
   const settings: WorkerSettings = {

@@ -14,9 +14,9 @@ export function modelSearchPath(): string[] {
   return [...fromEnv, resolve('models'), resolve('..', 'shared', 'models'), resolve(REPO_ROOT, 'models'), resolve(REPO_ROOT, '..', 'shared', 'models')];
 }
 
-export function findModelFile(relative: string): string | undefined {
+export function findModelFile(relative: string, searchPath: string[] = modelSearchPath()): string | undefined {
   if (isAbsolute(relative)) return existsSync(relative) ? relative : undefined;
-  for (const dir of modelSearchPath()) {
+  for (const dir of searchPath) {
     const p = resolve(dir, relative);
     if (existsSync(p)) return p;
   }

@@ -1,15 +1,21 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readAudioFile, TESTDATA_DIR, toFloat } from '../testing/audio-files.ts';
-import { findModelFile } from './model-search-path.ts';
+import { readAudioFile, toFloat } from '../testing/audio-files.ts';
 import { SileroVad } from './silero-vad.ts';
+import { findVadModel } from './vad-model.ts';
 
-/** Silero VAD on real speech and on silence, batched across streams. */
+/** A committed synthetic utterance (espeak-ng, 8 kHz): Silero runs at 8 kHz as well as 16 kHz. */
+const SPEECH = fileURLToPath(new URL('../../../scripts/eval/fixtures/heldout/heldout-0009.wav', import.meta.url));
+
+/** Silero VAD on speech and on silence, batched across streams. */
 describe('SileroVad', () => {
   it('speech scores high, digital silence scores 0, batching does not change results', async () => {
-    const path = findModelFile('silero-vad/silero_vad.onnx');
+    const path = findVadModel();
     expect(path).toBeDefined();
-    const vad = await SileroVad.load(path!, 16000, { provider: 'cpu', intraOpThreads: 1 });
-    const speech = toFloat((await readAudioFile(`${TESTDATA_DIR}/librispeech-misc/1995-1837-0001.wav`)).samples).subarray(0, 16000 * 3);
+    const audio = await readAudioFile(SPEECH);
+    expect(audio.sampleRate).toBe(8000);
+    const vad = await SileroVad.load(path!, audio.sampleRate, { provider: 'cpu', intraOpThreads: 1 });
+    const speech = toFloat(audio.samples).subarray(0, audio.sampleRate * 3);
     const run = async (batch: Float32Array[]) => {
       const states = batch.map(() => vad.createState());
       batch.forEach((x, i) => vad.accept(states[i], x));
