@@ -1,14 +1,18 @@
 /**
- * The example client against the real embedded stack: a FLAC and a 22.05 kHz WAV from
- * ../shared/testdata (decoded, resampled to 16 kHz), streamed faster than real time, turns
- * printed, exit 0 after Termination.
+ * The example client against the real embedded stack: the committed FLAC and 22.05 kHz WAV
+ * (decoded, resampled to 16 kHz), streamed faster than real time, turns printed, exit 0 after
+ * Termination; and the README's demo command's file.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestServer, TESTDATA, type TestServer } from '../functions/streaming/testing/harness.ts';
+import { startTestServer, type TestServer } from '../functions/streaming/testing/harness.ts';
+import { SPEECH_FIXTURES } from '../gpu-pool/engine/testing/test-data.ts';
 
 const CLIENT = fileURLToPath(new URL('./example-client.ts', import.meta.url));
+/** The file of the README's demo command (`npm run example -- --audio-file ...`): committed, so it works in any clone. */
+const README_DEMO_FILE = fileURLToPath(new URL('./eval/fixtures/heldout/heldout-0009.wav', import.meta.url));
 let server: TestServer;
 
 beforeAll(async () => {
@@ -27,10 +31,15 @@ function run(file: string): Promise<{ code: number | null; stdout: string; stder
   });
 }
 
+it("the README's demo command streams a committed file, so it works without ../shared", () => {
+  expect(readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8')).toContain('npm run example -- --audio-file scripts/eval/fixtures/heldout/heldout-0009.wav');
+});
+
 it('streams WAV and FLAC files and prints the session from Begin to Termination', async () => {
   for (const [file, seconds] of [
-    [`${TESTDATA}/librispeech-misc/2412-153948-0000.flac`, 12],
-    [`${TESTDATA}/ljspeech-coqui-tts/LJ001-0002.wav`, 2],
+    [SPEECH_FIXTURES.flac16k, 5],
+    [SPEECH_FIXTURES.wav22k, 5],
+    [README_DEMO_FILE, 4],
   ] as const) {
     const { code, stdout, stderr } = await run(file);
     expect(stderr).toBe('');

@@ -2,7 +2,7 @@
  * Streams an audio file to a v3 endpoint and prints turns as they arrive — the TypeScript
  * counterpart of the seed's example_with_prerecorded_audio_file.py, with the same flags.
  *
- *   npm run example -- --audio-file ../shared/testdata/librispeech-misc/1995-1837-0001.wav
+ *   npm run example -- --audio-file scripts/eval/fixtures/heldout/heldout-0009.wav   (committed synthetic speech)
  *   npm run example -- --audio-file x.flac --endpoint ws://host:8080 --speech-model universal-streaming-english --speed 4
  *
  * WAV or FLAC, any rate and channel count: mixed to mono, resampled to 16 kHz, sent as 100 ms

@@ -16,11 +16,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AsrEngine } from '../../gpu-pool/engine/api.ts';
 import { readAudioFile } from '../../gpu-pool/engine/testing/audio-files.ts';
 import { finalWordsThroughEngine } from '../../gpu-pool/engine/testing/engine-transcript.ts';
-import { createTestEngine } from '../../gpu-pool/grpc/testing/test-engine.ts';
+import { createTestEngine, TEST_WAV } from '../../gpu-pool/grpc/testing/test-engine.ts';
 import { corpusWer } from '../../scripts/eval/wer.ts';
-import { normalise, startTestServer, TESTDATA, type TestServer } from './testing/harness.ts';
+import { normalise, startTestServer, type TestServer } from './testing/harness.ts';
 
-const FILE = `${TESTDATA}/ljspeech-coqui-tts/LJ001-0001.wav`;
+const FILE = TEST_WAV;
 const HELDOUT_DIR = fileURLToPath(new URL('../../scripts/eval/fixtures/heldout/', import.meta.url));
 const HELDOUT_FILE = 'heldout-0009.wav';
 /** sherpa-onnx-node gets 30 % on this utterance with the committed model; the bound leaves room for retraining. */

@@ -82,10 +82,12 @@ describe('v3 streaming conformance', () => {
         });
       }
 
+      // The VAD runs in every session (Silero from npm, so also in a clone without ../shared).
       const speech = client.ofType('SpeechStarted');
+      expect(speech.length).toBeGreaterThan(0);
       for (const event of speech) expect(event).toEqual({ type: 'SpeechStarted', timestamp: expect.any(Number), confidence: expect.any(Number) });
       const termination = client.messages.at(-1)!;
-      expect(termination).toEqual({ type: 'Termination', audio_duration_seconds: 3, session_duration_seconds: expect.any(Number) });
+      expect(termination).toEqual({ type: 'Termination', audio_duration_seconds: Math.round(audio.samples.length / audio.sampleRate), session_duration_seconds: expect.any(Number) });
       expect(Number.isInteger(termination.session_duration_seconds)).toBe(true);
     }
     // turn_is_formatted only where the formatter ran.

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AsrEngine, StreamEvent, StreamOptions } from './api.ts';
 import { createEngine } from './index.ts';
-import { readAudioFile, TESTDATA_DIR, toBytes, type AudioFile } from './testing/audio-files.ts';
+import { readAudioFile, toBytes, type AudioFile } from './testing/audio-files.ts';
+import { SPEECH_FIXTURES } from './testing/test-data.ts';
 
 /**
  * The engine under bad input: clear errors, and nothing a bad stream or a bad model folder
@@ -25,7 +26,7 @@ let audio: AudioFile;
 
 beforeAll(async () => {
   engine = await createEngine({ modelDir: fixture, workers: 1, threadsPerWorker: 1, batchWindowMs: 5 });
-  audio = await readAudioFile(`${TESTDATA_DIR}/librispeech-misc/1995-1837-0001.wav`);
+  audio = await readAudioFile(SPEECH_FIXTURES.wav16k);
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:latency [-- --sessions 8 --seconds 20 --endpoint ws://host:8080]`
  *
- * N concurrent sessions, each streaming real recordings from ../shared/testdata at real-time pace
+ * N concurrent sessions, each streaming real recordings (EARSHOT_TESTDATA, else ../shared/testdata) at real-time pace
  * in 100 ms frames, through the whole path: WebSocket → gateway → gRPC → ASR worker. Without
  * --endpoint it starts the embedded default (`tsx runtime/main.ts`) in a child process, so the
  * server does not share this process's event loop.
@@ -19,13 +19,14 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { readAudio } from '../audio/read-audio.ts';
 import { resample, toPcm16 } from '../audio/resample.ts';
+import { TESTDATA_DIR } from '../../gpu-pool/engine/testing/test-data.ts';
 
 const { values } = parseArgs({
   options: {
     sessions: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '20' },
     endpoint: { type: 'string' },
-    testdata: { type: 'string', default: process.env.EARSHOT_TESTDATA ?? '../shared/testdata' },
+    testdata: { type: 'string', default: TESTDATA_DIR },
   },
 });
 const SESSIONS = Number(values.sessions);

@@ -1,6 +1,7 @@
 // Evaluation sets for models/earshot-en.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { TESTDATA_DIR } from '../../gpu-pool/engine/testing/test-data.ts';
 
 export interface Utterance {
   id: string;
@@ -10,7 +11,8 @@ export interface Utterance {
 
 const REPO = join(import.meta.dirname, '..', '..');
 export const FIXTURE_DIR = join(import.meta.dirname, 'fixtures', 'heldout');
-export const TESTDATA_DIR = join(REPO, '..', 'shared', 'testdata');
+/** The real recordings: the tests' one locator (EARSHOT_TESTDATA, else ../shared/testdata). */
+export { TESTDATA_DIR };
 
 function readTsv(path: string, pathCol: string, refCol: string): Utterance[] {
   const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim());

@@ -2,8 +2,6 @@
  * Conformance-test harness: the real embedded runtime (real engine and model, real gRPC worker on
  * loopback, real gateway) on a free port, and a real `ws` client that collects what the server says.
  */
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import WebSocket from 'ws';
 import { createTestEngine } from '../../../gpu-pool/grpc/testing/test-engine.ts';
@@ -11,8 +9,8 @@ import type { AsrEngine } from '../../../gpu-pool/engine/api.ts';
 import { loadConfig } from '../../../runtime/config/index.ts';
 import { startEmbedded, type EmbeddedHandle } from '../../../runtime/roles/embedded.ts';
 
-/** ../shared/testdata beside the checkout (EARSHOT_TESTDATA overrides). */
-export const TESTDATA = process.env.EARSHOT_TESTDATA ?? join(fileURLToPath(new URL('../../../', import.meta.url)), '../shared/testdata');
+/** The real recordings (gpu-pool/engine/testing/test-data.ts: EARSHOT_TESTDATA, else ../shared/testdata). */
+export { TESTDATA_DIR as TESTDATA } from '../../../gpu-pool/engine/testing/test-data.ts';
 
 export interface TestServer {
   url: string;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
+import { TESTDATA_DIR } from './test-data.ts';
 
 /** Test/bench helper: mono audio from a 16-bit PCM WAV or a FLAC file, as s16 samples. */
 export interface AudioFile {
@@ -64,10 +64,9 @@ export function toBytes(s: Int16Array): Uint8Array {
   return new Uint8Array(s.buffer, s.byteOffset, s.byteLength);
 }
 
-/** ../shared/testdata beside the checkout (EARSHOT_TESTDATA overrides). */
-export const TESTDATA_DIR = process.env.EARSHOT_TESTDATA ?? fileURLToPath(new URL('../../../../shared/testdata', import.meta.url));
+export { TESTDATA_DIR } from './test-data.ts';
 
-/** Every file of ../shared/testdata (all_refs.tsv) with its reference text. */
+/** Every file of the real recordings (all_refs.tsv; callers check haveRealRecordings first) with its reference text. */
 export function testdataFiles(root = TESTDATA_DIR): { path: string; reference: string }[] {
   const rows = readFileSync(`${root}/all_refs.tsv`, 'utf8').trim().split('\n').slice(1);
   return rows.map((r) => {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type AsrEngine } from '../../engine/index.ts';
+import { SPEECH_FIXTURES } from '../../engine/testing/test-data.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PROJECT_MODEL_DIR = join(REPO_ROOT, 'models/earshot-en');
@@ -16,9 +17,8 @@ const FIXTURE_MODEL_DIR = join(REPO_ROOT, 'gpu-pool/engine/testdata/tone-ctc-ran
 export const TEST_MODEL_DIR =
   process.env.EARSHOT_TEST_MODEL_DIR ?? (existsSync(join(PROJECT_MODEL_DIR, 'tokens.txt')) ? PROJECT_MODEL_DIR : FIXTURE_MODEL_DIR);
 
-/** A short real recording (3 s, 16 kHz) from the shared test data beside the checkout (../shared/testdata). */
-export const TEST_WAV =
-  process.env.EARSHOT_TEST_WAV ?? join(REPO_ROOT, '../shared/testdata/librivox-pocketsphinx/sense_and_sensibility_01_austen_64kb-0880.wav');
+/** A short utterance (4.9 s, 16 kHz, committed synthetic speech), so loopback tests need no ../shared. */
+export const TEST_WAV = process.env.EARSHOT_TEST_WAV ?? SPEECH_FIXTURES.wav16k;
 
 export function createTestEngine(): Promise<AsrEngine> {
   return createEngine({ modelDir: TEST_MODEL_DIR, workers: 1, threadsPerWorker: 1 });

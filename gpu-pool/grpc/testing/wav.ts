@@ -1,4 +1,4 @@
-/** Reads a 16-bit PCM mono WAV (the test recordings in ../shared/testdata) for loopback tests. */
+/** Reads a 16-bit PCM mono WAV (TEST_WAV, or any recording) for loopback tests. */
 import { readFileSync } from 'node:fs';
 
 export interface PcmAudio {
