@@ -1,6 +1,8 @@
-// Audio loading for the model evaluation scripts: PCM/float WAV and FLAC -> mono Float32 in [-1, 1].
+// Audio loading for the model evaluation scripts: PCM/float WAV, FLAC and Ogg Vorbis (the realspeech
+// dev set) -> mono Float32 in [-1, 1].
 import { readFileSync } from 'node:fs';
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
+import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
 
 export interface Audio {
   samples: Float32Array;
@@ -46,6 +48,13 @@ export async function readAudio(path: string): Promise<Audio> {
   const buf = readFileSync(path);
   if (buf.toString('ascii', 0, 4) === 'fLaC') {
     const dec = new FLACDecoder();
+    await dec.ready;
+    const r = await dec.decodeFile(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+    dec.free();
+    return { samples: r.channelData[0], sampleRate: r.sampleRate };
+  }
+  if (buf.toString('ascii', 0, 4) === 'OggS') {
+    const dec = new OggVorbisDecoder();
     await dec.ready;
     const r = await dec.decodeFile(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
     dec.free();

@@ -1,49 +1,73 @@
-// npm run eval:wer -- prints the WER of models/earshot-en per evaluation set, decoded two ways:
-// greedy CTC by sherpa-onnx-node (the independent reference: the acoustic model alone) and
-// Earshot's beam search with the folder's language model and lexicon (decoding.json; what the
-// server uses by default).
-//   tsx scripts/eval/eval-wer.ts [--model model.int8.onnx] [--verbose]
+// npm run eval:wer -- prints the WER of models/earshot-en per evaluation set. The headline row of each
+// set is the SERVED configuration: what an ASR worker runs by default (model.int8.onnx, Earshot's beam
+// search with the folder's LM and lexicon from decoding.json), through the engine API in 100 ms pieces.
+// Secondary rows: the fp32 model with the same search, and greedy CTC by sherpa-onnx-node (the
+// independent reference decoder: the acoustic model alone). Real sets also get pocketsphinx en-us,
+// the classic recogniser Earshot must beat (skipped, with a notice, where it is not installed).
+//   tsx scripts/eval/eval-wer.ts [--sets real,realdev,test,fixtures,dev] [--served-only] [--verbose] [--model-dir DIR]
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AsrEngine } from '../../gpu-pool/engine/api.ts';
 import { readAudio, type Audio } from './audio.js';
 import { createEvalEngine, transcribeAll } from './earshot.js';
+import { pocketsphinxMissing, transcribeWithPocketsphinx } from './pocketsphinx.js';
 import { createRecognizer, MODEL_DIR, transcribe } from './sherpa.js';
-import { devCorpus, heldoutCorpus, heldoutFixtures, realRecordings, type Utterance } from './sets.js';
+import { devCorpus, heldoutCorpus, heldoutFixtures, realRecordings, realspeechDev, type Utterance } from './sets.js';
 import { corpusCer, corpusWer, normalizeText } from './wer.js';
 
 const args = process.argv.slice(2);
-const modelFile = args.includes('--model') ? args[args.indexOf('--model') + 1] : 'model.onnx';
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const verbose = args.includes('--verbose');
+const servedOnly = args.includes('--served-only');
+const wanted = new Set((option('--sets') ?? 'real,realdev,test,fixtures,dev').split(','));
 
-const engine: AsrEngine | null = existsSync(join(MODEL_DIR, 'decoding.json')) ? await createEvalEngine(MODEL_DIR, modelFile.includes('int8')) : null;
+const modelDir = option('--model-dir') ?? MODEL_DIR; // a candidate folder, before it replaces the committed model
+const hasSearch = existsSync(join(modelDir, 'decoding.json'));
+const served: AsrEngine | null = hasSearch ? await createEvalEngine(modelDir, true) : null;
+const fp32: AsrEngine | null = hasSearch && !servedOnly ? await createEvalEngine(modelDir, false) : null;
+const pocketsphinxWhyNot = pocketsphinxMissing();
 
 function report(name: string, utts: Utterance[], hyps: string[], seconds: number) {
   const pairs = utts.map((u, i) => ({ ref: u.ref, hyp: hyps[i] }));
   const r = corpusWer(pairs);
   const c = corpusCer(pairs);
   console.log(
-    `${name.padEnd(70)} WER ${(r.wer * 100).toFixed(2).padStart(6)} %  CER ${(c.wer * 100).toFixed(2).padStart(6)} %  (${r.errors}/${r.words} words, ${utts.length} utts, ${(seconds / 60).toFixed(1)} min)`,
+    `  ${name.padEnd(58)} WER ${(r.wer * 100).toFixed(2).padStart(6)} %  CER ${(c.wer * 100).toFixed(2).padStart(6)} %  (${r.errors}/${r.words} words, ${utts.length} utts, ${(seconds / 60).toFixed(1)} min)`,
   );
-  if (verbose) pairs.forEach((p, i) => console.log(`  ${utts[i].id}\n    REF: ${normalizeText(p.ref)}\n    HYP: ${normalizeText(p.hyp)}`));
+  if (verbose) pairs.forEach((p, i) => console.log(`    ${utts[i].id}\n      REF: ${normalizeText(p.ref)}\n      HYP: ${normalizeText(p.hyp)}`));
 }
 
-async function run(name: string, utts: Utterance[] | null) {
+async function run(name: string, utts: Utterance[] | null, real: boolean, pocketsphinxLive = false) {
   if (!utts) {
-    console.log(`${name.padEnd(70)} (not available here)`);
+    console.log(`${name}: (not available here)`);
     return;
   }
+  console.log(`${name}:`);
   const audios: Audio[] = [];
   for (const u of utts) audios.push(await readAudio(u.path));
   const seconds = audios.reduce((a, x) => a + x.samples.length / x.sampleRate, 0);
-  const rec = createRecognizer({ modelFile });
-  report(`${name}, greedy (sherpa-onnx-node)`, utts, audios.map((a) => transcribe(rec, a)), seconds);
-  if (engine) report(`${name}, beam + LM + lexicon (Earshot)`, utts, await transcribeAll(engine, audios, 'modified_beam_search'), seconds);
+  if (served) report('SERVED: int8 + beam + LM + lexicon (Earshot)', utts, await transcribeAll(served, audios, 'modified_beam_search'), seconds);
+  if (servedOnly) return;
+  if (fp32) report('fp32 + beam + LM + lexicon (Earshot)', utts, await transcribeAll(fp32, audios, 'modified_beam_search'), seconds);
+  for (const modelFile of ['model.int8.onnx', 'model.onnx']) {
+    const rec = createRecognizer({ modelDir, modelFile });
+    report(`${modelFile.includes('int8') ? 'int8' : 'fp32'} greedy (sherpa-onnx-node)`, utts, audios.map((a) => transcribe(rec, a)), seconds);
+  }
+  if (!real) return;
+  if (pocketsphinxWhyNot) {
+    console.log(`  pocketsphinx en-us (baseline): SKIPPED, ${pocketsphinxWhyNot}`);
+    return;
+  }
+  // live mode starts one process per file (about 4 s of loading each): the small set only
+  if (pocketsphinxLive) report('pocketsphinx en-us, live (pocketsphinx_continuous)', utts, await transcribeWithPocketsphinx(utts, 'live'), seconds);
+  report('pocketsphinx en-us, whole files (pocketsphinx_batch)', utts, await transcribeWithPocketsphinx(utts, 'batch'), seconds);
 }
 
-console.log(`model: models/earshot-en/${modelFile}`);
-await run('held-out synthetic, committed fixtures', heldoutFixtures());
-await run('held-out synthetic, full test set (work-data/)', heldoutCorpus());
-await run('held-out synthetic, dev set (work-data/; tunes decoding.json)', devCorpus());
-await run('real recordings (../shared/testdata)', realRecordings());
-await engine?.close();
+console.log(`model: ${modelDir} (served file model.int8.onnx; decoding.json ${hasSearch ? 'present' : 'absent: greedy only'})`);
+if (wanted.has('real')) await run('real recordings, ../shared/testdata (evaluation only)', realRecordings(), true, true);
+if (wanted.has('realdev')) await run('real speakers held out, ../shared/realspeech/dev.tsv (tunes decoding.json)', realspeechDev(), true);
+if (wanted.has('test')) await run('held-out synthetic, full test set (work-data/)', heldoutCorpus(), false);
+if (wanted.has('fixtures')) await run('held-out synthetic, committed fixtures', heldoutFixtures(), false);
+if (wanted.has('dev')) await run('held-out synthetic, dev set (work-data/)', devCorpus(), false);
+await served?.close();
+await fp32?.close();

@@ -13,6 +13,7 @@ const REPO = join(import.meta.dirname, '..', '..');
 export const FIXTURE_DIR = join(import.meta.dirname, 'fixtures', 'heldout');
 /** The real recordings: the tests' one locator (EARSHOT_TESTDATA, else ../shared/testdata). */
 export { TESTDATA_DIR };
+export const REALSPEECH_DIR = join(REPO, '..', 'shared', 'realspeech');
 
 function readTsv(path: string, pathCol: string, refCol: string): Utterance[] {
   const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim());
@@ -55,4 +56,11 @@ export function realRecordings(): Utterance[] | null {
   const tsv = join(TESTDATA_DIR, 'all_refs.tsv');
   if (!existsSync(tsv)) return null;
   return readTsv(tsv, 'path', 'reference');
+}
+
+/** Real speakers held out from training by speaker (../shared/realspeech/dev.tsv): for choosing models and decoding settings. */
+export function realspeechDev(): Utterance[] | null {
+  const tsv = join(REALSPEECH_DIR, 'dev.tsv');
+  if (!existsSync(tsv)) return null;
+  return readTsv(tsv, 'path', 'transcript');
 }

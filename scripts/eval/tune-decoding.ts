@@ -1,15 +1,17 @@
 // npm run eval:tune -- grid-searches the beam search's LM weight, word bonus and out-of-lexicon penalty for
-// models/earshot-en on the dev set (held-out sentences that the test set does not use), prints
-// dev WER per setting and the best pair. Write the winner into models/earshot-en/decoding.json.
+// the served file of models/earshot-en (model.int8.onnx) on a dev set, prints dev WER per setting and
+// the best one. Write the winner into models/earshot-en/decoding.json. Dev sets: realdev (default:
+// ../shared/realspeech/dev.tsv, real speakers held out from training) or synthdev (held-out synthetic
+// sentences and voices, work-data/). Never tune on ../shared/testdata.
 // --lm / --lexicon try a candidate LM and lexicon (any path) before it replaces the committed one.
-//   tsx scripts/eval/tune-decoding.ts [--weights 0.3,0.5,0.7] [--bonuses 0,1,2] [--beam 8] [--token-prune 6] [--oov-penalties 6,10] [--no-lexicon] [--lm FILE] [--lexicon FILE]
+//   tsx scripts/eval/tune-decoding.ts [--set realdev|synthdev] [--weights 0.3,0.5,0.7] [--bonuses 0,1,2] [--beam 8] [--token-prune 6] [--oov-penalties 6,10] [--no-lexicon] [--lm FILE] [--lexicon FILE]
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { readAudio } from './audio.js';
 import { createEvalEngine, transcribeAll } from './earshot.js';
 import { MODEL_DIR } from './sherpa.js';
-import { devCorpus } from './sets.js';
+import { devCorpus, realspeechDev } from './sets.js';
 import { corpusWer } from './wer.js';
 
 process.env.LOG_LEVEL ??= 'warn';
@@ -23,20 +25,21 @@ const oovPenalties = list('--oov-penalties', '6');
 const useLexicon = !args.includes('--no-lexicon');
 const pathArg = (flag: string) => (args.includes(flag) ? resolve(args[args.indexOf(flag) + 1]) : undefined);
 
-const utts = devCorpus();
-if (!utts) throw new Error('no dev set: run scripts/model/synth.py --split dev --num 150 first');
+const set = args.includes('--set') ? args[args.indexOf('--set') + 1] : 'realdev';
+const utts = set === 'synthdev' ? devCorpus() : realspeechDev();
+if (!utts) throw new Error(set === 'synthdev' ? 'no dev set: run scripts/model/synth.py --split dev --num 150 first' : 'no ../shared/realspeech/dev.tsv');
 const audios = await Promise.all(utts.map((u) => readAudio(u.path)));
 const current = JSON.parse(readFileSync(join(MODEL_DIR, 'decoding.json'), 'utf8')) as { lm?: string; lexicon?: string };
 const lmPath = pathArg('--lm') ?? join(MODEL_DIR, current.lm ?? 'lm.arpa.gz');
 const lexiconPath = pathArg('--lexicon') ?? join(MODEL_DIR, current.lexicon ?? 'lexicon.txt');
 const dir = mkdtempSync(join(tmpdir(), 'earshot-tune-'));
-for (const f of ['model.onnx', 'tokens.txt']) symlinkSync(join(MODEL_DIR, f), join(dir, f));
+for (const f of ['model.onnx', 'model.int8.onnx', 'tokens.txt']) symlinkSync(join(MODEL_DIR, f), join(dir, f));
 symlinkSync(lmPath, join(dir, basename(lmPath)));
 symlinkSync(lexiconPath, join(dir, basename(lexiconPath)));
 
 async function devWer(settings: Record<string, unknown>, decoding: 'greedy_search' | 'modified_beam_search'): Promise<number> {
   writeFileSync(join(dir, 'decoding.json'), JSON.stringify(settings));
-  const engine = await createEvalEngine(dir);
+  const engine = await createEvalEngine(dir, true);
   try {
     const hyps = await transcribeAll(engine, audios, decoding);
     return corpusWer(utts!.map((u, i) => ({ ref: u.ref, hyp: hyps[i] }))).wer * 100;
@@ -45,7 +48,7 @@ async function devWer(settings: Record<string, unknown>, decoding: 'greedy_searc
   }
 }
 
-console.log(`dev set: ${utts.length} utterances; beam ${beam}; token prune ${tokenPrune}; LM ${lmPath}; lexicon ${useLexicon ? lexiconPath : 'off'}`);
+console.log(`dev set ${set}: ${utts.length} utterances; model.int8.onnx; beam ${beam}; token prune ${tokenPrune}; LM ${lmPath}; lexicon ${useLexicon ? lexiconPath : 'off'}`);
 console.log(`greedy: WER ${(await devWer({}, 'greedy_search')).toFixed(2)} %`);
 console.log(`beam, no LM: WER ${(await devWer({ beam }, 'modified_beam_search')).toFixed(2)} %`);
 let best = { wer: Infinity, weight: 0, bonus: 0, oov: 0 };

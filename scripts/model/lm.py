@@ -196,6 +196,9 @@ def main():
                          "vocabulary and lexicon as unigrams, e.g. /usr/share/dict/american-english")
     ap.add_argument("--vocab-mass", type=float, default=0.001,
                     help="unigram probability shared by the word-list words the text lacks")
+    ap.add_argument("--realspeech", type=int, default=0,
+                    help="1 adds the transcripts of ../shared/realspeech/train.tsv (each distinct sentence once; "
+                         "never dev.tsv, which tunes the decoder)")
     ap.add_argument("--out", default=str(MODEL_DIR / "lm.arpa.gz"))
     ap.add_argument("--lexicon", default=str(MODEL_DIR / "lexicon.txt"))
     args = ap.parse_args()
@@ -203,6 +206,12 @@ def main():
     splits = set(args.splits.split(",")) - {"heldout"}
     train = [t["norm"].split() for t in texts if t["split"] in splits]
     heldout = [t["norm"].split() for t in texts if t["split"] == "heldout"]
+    if args.realspeech:
+        from realspeech import read_manifest
+
+        real = sorted({r["norm"] for r in read_manifest("train")})
+        train += [s.split() for s in real]
+        print(f"realspeech train transcripts: {len(real)} distinct sentences")
     extra = set()
     for path in filter(None, args.vocab_lists.split(",")):
         extra |= word_list(path)

@@ -86,6 +86,20 @@ class Corpus:
         return sum(len(a) for a, _ in self.items) / SR / 3600
 
 
+def load_real_dev(sp):
+    """The realspeech dev set (../shared/realspeech/dev.tsv) as (audio int16 @8k, ids), read from its Ogg files."""
+    from realspeech import REALSPEECH, load_16k, read_manifest
+
+    if not (REALSPEECH / "dev.tsv").exists():
+        return []
+    items = []
+    for r in read_manifest("dev"):
+        x = load_16k(REALSPEECH / r["src"])
+        y = signal.resample_poly(x, 1, 2) * 32768.0
+        items.append((np.clip(y, -32768, 32767).astype(np.int16), sp.encode(r["norm"])))
+    return items
+
+
 def cpu_has_bf16():
     try:
         flags = open("/proc/cpuinfo").read()
@@ -233,6 +247,8 @@ def main():
     ap.add_argument("--device", default="auto",
                     help="cpu, cuda, or auto (cuda where torch sees a GPU); on cuda the encoder runs under bf16 "
                          "autocast and the front end in full fp32 (TF32 off), as on the CPU")
+    ap.add_argument("--eval-real", type=int, default=0,
+                    help="1 also reports greedy WER on the realspeech dev set (real speakers held out by speaker)")
     ap.add_argument("--cosine-hours", type=float, default=None,
                     help="cosine lr decay to 5%% over this many wall-clock hours of training, counting earlier runs "
                          "resumed from last.pt (replaces the step schedule)")
@@ -256,6 +272,8 @@ def main():
     test = Corpus(sp, str(CORPUS / "manifest-test-w*.jsonl"))
     test.refresh()
     test_refs = [sp.decode(ids) for _, ids in test.items]
+    real_dev = load_real_dev(sp) if args.eval_real else []
+    real_dev_refs = [sp.decode(ids) for _, ids in real_dev]
     n = corpus.refresh()
     print(f"corpus: {n} utterances, {corpus.hours():.2f} h; test {len(test.items)}", flush=True)
 
@@ -361,6 +379,9 @@ def main():
                 w, hyps = evaluate(model, sp, test.items, test_refs, device)
                 print(f"[eval] step {step} heldout WER {w * 100:.2f}%  e.g. '{hyps[0]}' vs '{test_refs[0]}'",
                       flush=True)
+            if step % args.eval_every == 0 and real_dev:
+                w, hyps = evaluate(model, sp, real_dev, real_dev_refs, device)
+                print(f"[eval] step {step} realspeech dev WER {w * 100:.2f}%", flush=True)
             if time.time() - t_ckpt > args.ckpt_minutes * 60:
                 save()
                 t_ckpt = time.time()
