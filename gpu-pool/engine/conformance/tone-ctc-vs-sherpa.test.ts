@@ -14,8 +14,8 @@ import { editDistance } from '../testing/edit-distance.ts';
 
 /**
  * Earshot vs sherpa-onnx-node on a T-one-format model: the project's model when it is in
- * models/earshot-en, and always the random-weight fixture. Every file of ../shared/testdata
- * plus synthetic speech.
+ * models/earshot-en, and always the random-weight fixture. Every file of the real recordings
+ * (../shared/testdata; without them the committed synthetic sentences) plus synthetic speech.
  *  1. Token for token (ids and frame indices) through the same code the inference worker
  *     runs, all files batched together in each encoder call (batching must not change results).
  *  2. Word for word through the public engine API (bytes pushed in odd-sized pieces).

@@ -15,9 +15,9 @@ import { synthesizeSpeechLike } from '../testing/synthetic-speech.ts';
 /**
  * Random-weight models in sherpa-onnx's zipformer2 and zipformer (v1) transducer formats
  * (scripts/testmodels/make_zipformer2_transducer.py [--v1]): Earshot's fbank, chunking, state
- * stacking and greedy search against sherpa-onnx-node, token for token, on a subset of
- * ../shared/testdata (16 kHz and 22.05 kHz) plus synthetic audio; then word for word through
- * the engine API.
+ * stacking and greedy search against sherpa-onnx-node, token for token, on a subset of the real
+ * recordings (16 kHz and 22.05 kHz; without them the committed synthetic sentences) plus
+ * synthetic audio; then word for word through the engine API.
  */
 const fixtures = ['zipformer2-random', 'zipformer-v1-random'];
 const T = 45;
