@@ -13,7 +13,8 @@ const REPO = join(import.meta.dirname, '..', '..');
 export const FIXTURE_DIR = join(import.meta.dirname, 'fixtures', 'heldout');
 /** The real recordings: the tests' one locator (EARSHOT_TESTDATA, else ../shared/testdata). */
 export { TESTDATA_DIR };
-export const REALSPEECH_DIR = join(REPO, '..', 'shared', 'realspeech');
+/** Real speech for training and tuning (EARSHOT_REALSPEECH, as scripts/model/realspeech.py reads it). */
+export const REALSPEECH_DIR = process.env.EARSHOT_REALSPEECH ?? join(REPO, '..', 'shared', 'realspeech');
 
 function readTsv(path: string, pathCol: string, refCol: string): Utterance[] {
   const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim());

@@ -16,6 +16,7 @@ import random
 import signal as sig
 import time
 import wave
+from pathlib import Path
 
 import numpy as np
 import sentencepiece as spm
@@ -247,6 +248,7 @@ def main():
     ap.add_argument("--device", default="auto",
                     help="cpu, cuda, or auto (cuda where torch sees a GPU); on cuda the encoder runs under bf16 "
                          "autocast and the front end in full fp32 (TF32 off), as on the CPU")
+    ap.add_argument("--ckpt-dir", default=str(CKPT_DIR), help="where last.pt lives (two runs side by side need two)")
     ap.add_argument("--eval-real", type=int, default=0,
                     help="1 also reports greedy WER on the realspeech dev set (real speakers held out by speaker)")
     ap.add_argument("--cosine-hours", type=float, default=None,
@@ -266,7 +268,8 @@ def main():
     print(f"device {device}", flush=True)
     print(f"bf16 autocast: {'on' if bf16 else 'off'}", flush=True)
     seed_all(args.seed)
-    CKPT_DIR.mkdir(parents=True, exist_ok=True)
+    ckpt_dir = Path(args.ckpt_dir)
+    ckpt_dir.mkdir(parents=True, exist_ok=True)
     sp = spm.SentencePieceProcessor(model_file=str(WORK / "bpe.model"))
     corpus = Corpus(sp, str(CORPUS / "manifest-train*-w*.jsonl"), skip_hard=bool(args.skip_hard))
     test = Corpus(sp, str(CORPUS / "manifest-test-w*.jsonl"))
@@ -277,7 +280,7 @@ def main():
     n = corpus.refresh()
     print(f"corpus: {n} utterances, {corpus.hours():.2f} h; test {len(test.items)}", flush=True)
 
-    last = CKPT_DIR / "last.pt"
+    last = ckpt_dir / "last.pt"
     model = EarshotCtc(sp.get_piece_size()).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=1e-3)
     step = 0
@@ -321,11 +324,11 @@ def main():
     model.train()
 
     def save(tag="last"):
-        tmp = CKPT_DIR / f"{tag}.pt.tmp"
+        tmp = ckpt_dir / f"{tag}.pt.tmp"
         torch.save({"model": {k: v.cpu() for k, v in model.state_dict().items()}, "opt": opt.state_dict(), "cfg": model.cfg, "step": step,
                     "rng": rng.getstate(), "torch_rng": torch.get_rng_state(),
                     "run_seconds": t_base + time.time() - t_start}, tmp)
-        os.replace(tmp, CKPT_DIR / f"{tag}.pt")
+        os.replace(tmp, ckpt_dir / f"{tag}.pt")
         print(f"[ckpt] step {step} -> {tag}.pt", flush=True)
 
     stop = {"now": False}
