@@ -22,7 +22,11 @@ import { editDistance } from '../testing/edit-distance.ts';
  */
 const fixture = resolve(import.meta.dirname, '../testdata/tone-ctc-random');
 const projectModel = resolve(import.meta.dirname, '../../../models/earshot-en');
-const models = [fixture, ...(existsSync(`${projectModel}/model.onnx`) ? [projectModel] : [])];
+// The project's model both ways: fp32 (the reference) and int8 (what workers serve by default).
+const models = [
+  { dir: fixture, file: 'model.onnx' },
+  ...['model.onnx', 'model.int8.onnx'].filter((file) => existsSync(`${projectModel}/${file}`)).map((file) => ({ dir: projectModel, file })),
+];
 
 interface Clip {
   name: string;
@@ -40,18 +44,18 @@ beforeAll(async () => {
   for (const [i, rate] of [16000, 8000, 48000].entries()) clips.push({ name: `synthetic-${rate}`, audio: synthesizeSpeechLike(rate, 3.5, 11 + i) });
 });
 
-for (const dir of models) {
-  describe(`T-one CTC vs sherpa-onnx-node (${dir.split('/').slice(-1)[0]})`, () => {
+for (const { dir, file } of models) {
+  describe(`T-one CTC vs sherpa-onnx-node (${dir.split('/').slice(-1)[0]}/${file})`, () => {
     let model: ToneCtcModel;
     let sherpaModel: SherpaModelConfig;
     let engine: AsrEngine;
     const inProcess = new Map<string, DecodedToken[]>();
 
     beforeAll(async () => {
-      model = await ToneCtcModel.load(dir, { provider: 'cpu', intraOpThreads: 1 });
+      model = await ToneCtcModel.load(dir, { provider: 'cpu', intraOpThreads: 1 }, `${dir}/${file}`);
       const d = model.description;
-      sherpaModel = { kind: 't_one_ctc', dir, frameSeconds: d.frameMs / 1000, framesPerChunk: Math.round(d.chunkMs / d.frameMs) };
-      engine = await createEngine({ modelDir: dir, workers: 1, threadsPerWorker: 1, batchWindowMs: 2 });
+      sherpaModel = { kind: 't_one_ctc', dir, file, frameSeconds: d.frameMs / 1000, framesPerChunk: Math.round(d.chunkMs / d.frameMs) };
+      engine = await createEngine({ modelDir: dir, workers: 1, threadsPerWorker: 1, batchWindowMs: 2, preferInt8: file.includes('int8'), decoding: 'greedy_search' });
     });
 
     afterAll(async () => {
@@ -96,6 +100,7 @@ for (const dir of models) {
         const b = ref.tokens.map((t, k) => `${t}@${ref.frames[k]}`);
         const distance = editDistance(a, b);
         if (distance > 0) mismatches.push(`${c.name}: ${distance} token(s)`);
+        if (distance > 0 && process.env.DEBUG_TOKENS) console.log(c.name, '\nours  ', a.join(' '), '\nsherpa', b.join(' '));
         // A flipped near-tie: the same frames, one token id swapped for another at one of them.
         if (distance > 0 && a.length === b.length && ours.every((t, k) => t.frame === ref.frames[k])) {
           sameFrameSwaps += ours.filter((t, k) => sym(t.id) !== ref.tokens[k]).length;
@@ -113,7 +118,14 @@ for (const dir of models) {
       // frames, and at most one per 500 tokens; anything else (a shifted frame, a dropped or an
       // extra token) is a real difference.
       if (dir === fixture) expect(totalDistance, mismatches.join('; ')).toBe(0);
-      else {
+      else if (file.includes('int8')) {
+        // int8: each activation row is rounded to 255 levels at run time, so a last-bit float
+        // difference between the two onnxruntime builds (a division done as a multiplication by
+        // the reciprocal, say) can move a value across a rounding boundary; that shows as
+        // near-tie flips and one-frame shifts (measured: 21 of 990 tokens with the twelfth model).
+        // Anything systematic (a wrong scale, a broken layer) is far above 4 %.
+        expect(totalDistance, mismatches.join('; ')).toBeLessThanOrEqual(Math.ceil(compared * 0.04));
+      } else {
         expect(sameFrameSwaps, mismatches.join('; ')).toBe(totalDistance);
         expect(totalDistance, mismatches.join('; ')).toBeLessThanOrEqual(Math.max(1, Math.floor(compared / 500)));
       }
