@@ -6,8 +6,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { createLogger, type Logger } from '../../runtime/logger.ts';
 import type { WireSessionConfig } from '../grpc/messages.ts';
+import { CHANNEL_TIMINGS, clientChannelOptions, type ChannelTimings } from '../grpc/channel-settings.ts';
 import { loadStreamingRecognizer } from '../grpc/proto.ts';
 import { AsrPoolError, type AsrPool, type AsrSession, type AsrSessionRequest } from './api.ts';
+import { createChannelGenerations, type ChannelGenerations } from './channel-generations.ts';
 import { openOnWorker } from './open-on-worker.ts';
 import { worthFailingOver } from './pool-errors.ts';
 import { addressesFor, type RoutingTable } from './routing-table.ts';
@@ -24,21 +26,10 @@ export interface GrpcAsrPoolOptions {
   attemptsPerSession?: number;
   /** TLS on the gRPC hop (the seed's AAI_USE_SECURE_CHANNEL_TO_ASR_SERVICE). Default false. */
   secure?: boolean;
+  /** Pings, channel refresh, cancel grace (gpu-pool/grpc/channel-settings.ts); tests shorten them. */
+  channelTimings?: ChannelTimings;
   logger?: Logger;
 }
-
-// Keepalive pings find a dead worker (or nginx) on an idle-looking long session; short reconnect
-// backoff lets a restarted worker take sessions again within seconds instead of minutes.
-const CLIENT_CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  'grpc.keepalive_time_ms': 20_000,
-  'grpc.keepalive_timeout_ms': 10_000,
-  'grpc.keepalive_permit_without_calls': 1,
-  'grpc.initial_reconnect_backoff_ms': 250,
-  'grpc.max_reconnect_backoff_ms': 5_000,
-  // A DNS name that resolves to several workers (headless Service) spreads sessions over all of
-  // them instead of pinning every session to the first address (grpc's pick_first default).
-  'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
-};
 
 function toWireConfig(request: AsrSessionRequest): WireSessionConfig {
   return {
@@ -69,18 +60,21 @@ export function createGrpcAsrPool(options: GrpcAsrPoolOptions): AsrPool {
   const logger = options.logger ?? createLogger('asr-pool');
   const credentials = options.secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
   const Recognizer = loadStreamingRecognizer();
-  const clients = new Map<string, grpc.Client>();
+  const timings = options.channelTimings ?? CHANNEL_TIMINGS;
+  const channelOptions = clientChannelOptions(timings);
+  const channels = new Map<string, ChannelGenerations>();
   const nextIndex = new Map<string, number>();
   let closed = false;
 
-  // One channel per address, shared by all sessions: HTTP/2 multiplexes the streams.
-  function clientFor(address: string): grpc.Client {
-    let client = clients.get(address);
-    if (!client) {
-      client = new Recognizer(address, credentials, CLIENT_CHANNEL_OPTIONS);
-      clients.set(address, client);
+  // One channel per address at a time, shared by all its sessions (HTTP/2 multiplexes the streams),
+  // renewed every channelRefreshMs without disturbing the calls on the older one.
+  function channelsFor(address: string): ChannelGenerations {
+    let generations = channels.get(address);
+    if (!generations) {
+      generations = createChannelGenerations(() => new Recognizer(address, credentials, channelOptions), timings.channelRefreshMs);
+      channels.set(address, generations);
     }
-    return client;
+    return generations;
   }
 
   /** The addresses to try for one session, starting at the label's round-robin position. */
@@ -110,7 +104,8 @@ export function createGrpcAsrPool(options: GrpcAsrPoolOptions): AsrPool {
           break;
         }
         try {
-          return await openOnWorker(clientFor(address), address, config, remaining);
+          const lease = channelsFor(address).lease();
+          return await openOnWorker(lease.client, address, config, { acceptTimeoutMs: remaining, cancelGraceMs: timings.cancelGraceMs }, lease.release);
         } catch (error) {
           const poolError = error instanceof AsrPoolError ? error : new AsrPoolError('INTERNAL', String(error));
           logger.debug({ sessionId: request.sessionId, address, code: poolError.code }, 'worker refused the session');
@@ -125,8 +120,8 @@ export function createGrpcAsrPool(options: GrpcAsrPoolOptions): AsrPool {
     },
     async close(): Promise<void> {
       closed = true;
-      for (const client of clients.values()) client.close();
-      clients.clear();
+      for (const generations of channels.values()) generations.close();
+      channels.clear();
     },
   };
 }

@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { TurnDetectionOptions } from '../engine/api.ts';
 import { responseKind, type WireRecognizeRequest, type WireRecognizeResponse, type WireWord } from '../grpc/messages.ts';
 import { AsrPoolError, type AsrSession, type AsrSessionEvent, type RecognizedWord } from './api.ts';
+import { cancelGracefully } from './end-call.ts';
 import { poolErrorFromStatus } from './pool-errors.ts';
 
 export type RecognizeClientCall = grpc.ClientDuplexStream<WireRecognizeRequest, WireRecognizeResponse>;
@@ -47,7 +48,7 @@ function toSessionEvent(response: WireRecognizeResponse): AsrSessionEvent | unde
   }
 }
 
-export function createGrpcSession(call: RecognizeClientCall, address: string): AsrSession {
+export function createGrpcSession(call: RecognizeClientCall, address: string, cancelGraceMs: number): AsrSession {
   const listeners: Array<(event: AsrSessionEvent) => void> = [];
   const held: AsrSessionEvent[] = [];
   let over = false; // after finished, error or cancel: no more events, no more writes
@@ -129,7 +130,7 @@ export function createGrpcSession(call: RecognizeClientCall, address: string): A
       if (over) return;
       over = true;
       failure = new AsrPoolError('INTERNAL', 'session cancelled');
-      call.cancel();
+      cancelGracefully(call, cancelGraceMs);
       settle();
     },
     on(listener) {

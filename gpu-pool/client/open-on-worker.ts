@@ -7,29 +7,40 @@ import * as grpc from '@grpc/grpc-js';
 import { responseKind, type WireRecognizeRequest, type WireRecognizeResponse, type WireSessionConfig } from '../grpc/messages.ts';
 import { MODEL_VERSION_HEADER } from '../grpc/proto.ts';
 import { AsrPoolError, type AsrSession } from './api.ts';
+import { cancelGracefully } from './end-call.ts';
 import { createGrpcSession, type RecognizeClientCall } from './grpc-session.ts';
 import { poolErrorFromStatus } from './pool-errors.ts';
 
 type RecognizeMethod = (metadata: grpc.Metadata, options?: grpc.CallOptions) => RecognizeClientCall;
 
+export interface OpenTimings {
+  acceptTimeoutMs: number;
+  /** See end-call.ts. */
+  cancelGraceMs: number;
+}
+
+/** `onCallEnded` runs once when the call's status arrives, however the call ended. */
 export function openOnWorker(
   client: grpc.Client,
   address: string,
   config: WireSessionConfig,
-  acceptTimeoutMs: number,
+  timings: OpenTimings,
+  onCallEnded: () => void = () => {},
 ): Promise<AsrSession> {
+  const { acceptTimeoutMs, cancelGraceMs } = timings;
   const metadata = new grpc.Metadata();
   // nginx routes on this header; the worker also checks it against what it serves.
   metadata.set(MODEL_VERSION_HEADER, config.modelVersion ?? '');
   const recognize = (client as unknown as { Recognize: RecognizeMethod }).Recognize.bind(client);
   // No waitForReady: an unreachable worker fails fast (UNAVAILABLE) so the pool can fail over.
   const call = recognize(metadata);
+  call.once('status', onCallEnded);
 
   return new Promise((resolve, reject) => {
     let settled = false;
     const timer = setTimeout(() => {
       fail(new AsrPoolError('UNAVAILABLE', `worker ${address} did not accept the session within ${acceptTimeoutMs} ms`));
-      call.cancel();
+      cancelGracefully(call, cancelGraceMs);
     }, acceptTimeoutMs);
 
     function fail(error: AsrPoolError): void {
@@ -37,7 +48,7 @@ export function openOnWorker(
       settled = true;
       clearTimeout(timer);
       cleanup();
-      // The cancelled call still reports its status later; swallow it rather than crash on an unheard 'error'.
+      // A failed call still reports its status later; swallow it rather than crash on an unheard 'error'.
       call.on('error', () => {});
       reject(error);
     }
@@ -45,13 +56,13 @@ export function openOnWorker(
       if (settled) return;
       if (responseKind(response) !== 'accepted') {
         fail(new AsrPoolError('INTERNAL', `worker ${address} sent '${responseKind(response)}' before accepting`));
-        call.cancel();
+        cancelGracefully(call, cancelGraceMs);
         return;
       }
       settled = true;
       clearTimeout(timer);
       cleanup();
-      resolve(createGrpcSession(call, address));
+      resolve(createGrpcSession(call, address, cancelGraceMs));
     };
     const onError = (error: grpc.ServiceError) => fail(poolErrorFromStatus(error, address));
     const onStatus = (status: grpc.StatusObject) => {

@@ -29,7 +29,8 @@ export type WireRecognizeRequest =
   | { payload?: 'forceEndpoint'; forceEndpoint: Record<string, never> }
   | { payload?: 'updateConfiguration'; updateConfiguration: WireTurnDetection }
   | { payload?: 'updateKeyterms'; updateKeyterms: { terms?: string[] } }
-  | { payload?: 'finish'; finish: Record<string, never> };
+  | { payload?: 'finish'; finish: Record<string, never> }
+  | { payload?: 'cancel'; cancel: Record<string, never> };
 
 export interface WireWord {
   text: string;
@@ -49,7 +50,7 @@ export type WireRecognizeResponse =
 /** Which oneof member a decoded request carries (the loader sets `payload`; hand-built ones may not). */
 export function requestKind(request: WireRecognizeRequest): NonNullable<WireRecognizeRequest['payload']> | undefined {
   if (request.payload) return request.payload;
-  for (const key of ['config', 'audio', 'forceEndpoint', 'updateConfiguration', 'updateKeyterms', 'finish'] as const) {
+  for (const key of ['config', 'audio', 'forceEndpoint', 'updateConfiguration', 'updateKeyterms', 'finish', 'cancel'] as const) {
     if (key in request && (request as Record<string, unknown>)[key] !== undefined) return key;
   }
   return undefined;

@@ -133,9 +133,20 @@ export function handleRecognizeCall(call: RecognizeCall, context: RecognizeCallC
     call.end();
   }
 
+  // The gateway's cancel: ending the call from this side lets the gateway close its stream without
+  // a reset (channel-settings.ts, rule 3).
+  function cancelled(): void {
+    if (ended) return;
+    logger.debug({ sessionId }, 'gateway cancelled the session');
+    release();
+    call.emit('error', statusOf(grpc.status.CANCELLED, 'session cancelled by the gateway'));
+  }
+
   call.on('data', (request: WireRecognizeRequest) => {
-    if (ended || finishing) return;
+    if (ended) return;
     const kind = requestKind(request);
+    if (kind === 'cancel') return cancelled();
+    if (finishing) return;
     if (!stream) {
       if (kind !== 'config') return fail(statusOf(grpc.status.INVALID_ARGUMENT, `first message must be 'config', got '${kind}'`));
       return open(request as Extract<WireRecognizeRequest, { config: unknown }>);

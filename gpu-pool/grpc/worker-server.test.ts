@@ -87,6 +87,22 @@ describe('asr worker gRPC server', () => {
     await until(() => engine.activeStreams === engineStreamsBefore - 1);
   });
 
+  it("answers the gateway's cancel message by freeing the stream and ending the call with CANCELLED, no final events", async () => {
+    const call = openRawCall(client);
+    const outcome = outcomeOf(call);
+    call.write({ config });
+    await firstResponse(call);
+    call.write({ audio: new Uint8Array(3200) });
+    const engineStreamsBefore = engine.activeStreams;
+    call.write({ cancel: {} });
+    call.end();
+    const { responses, status } = await outcome;
+    expect(status.code).toBe(grpc.status.CANCELLED);
+    expect(responses.map((response) => response.event)).not.toContain('finished');
+    expect(worker.activeStreams).toBe(0);
+    await until(() => engine.activeStreams === engineStreamsBefore - 1);
+  });
+
   it('fails a bad session config with INVALID_ARGUMENT', async () => {
     const call = openRawCall(client);
     const outcome = outcomeOf(call);

@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { AsrEngine } from '../engine/api.ts';
 import { createLogger, type Logger } from '../../runtime/logger.ts';
 import { createAdmission } from './admission.ts';
+import { serverChannelOptions, type ChannelTimings } from './channel-settings.ts';
 import { addHealthService, type WorkerHealth } from './health.ts';
 import { loadStreamingRecognizer } from './proto.ts';
 import { handleRecognizeCall, type LiveCall, type RecognizeCall } from './recognize-call.ts';
@@ -24,6 +25,8 @@ export interface AsrWorkerServerOptions {
   maxOpenStreams?: number;
   workerId?: string;
   configTimeoutMs?: number;
+  /** Ping timings (channel-settings.ts); tests shorten them. */
+  channelTimings?: ChannelTimings;
   logger?: Logger;
 }
 
@@ -42,17 +45,6 @@ export interface AsrWorkerServer {
   drain(graceMs: number): Promise<void>;
 }
 
-// Pings from the worker find gateways that vanished without a TCP reset (host crash, network
-// partition), so their streams and admission slots are freed instead of leaking.
-// Connections are recycled every few minutes (GOAWAY; live streams keep running for up to 4 h)
-// so gateways re-resolve DNS and start sending sessions to workers that were scaled up since.
-const SERVER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  'grpc.keepalive_time_ms': 30_000,
-  'grpc.keepalive_timeout_ms': 10_000,
-  'grpc.max_connection_age_ms': 5 * 60_000,
-  'grpc.max_connection_age_grace_ms': 4 * 3600_000,
-};
-
 function bind(server: grpc.Server, address: string): Promise<number> {
   return new Promise((resolve, reject) =>
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, port) =>
@@ -66,7 +58,7 @@ export async function startAsrWorkerServer(options: AsrWorkerServerOptions): Pro
   const admission = createAdmission(maxOpenStreams);
   const modelVersions = new Set(options.modelVersions);
   const logger = options.logger ?? createLogger('asr-worker');
-  const server = new grpc.Server(SERVER_CHANNEL_OPTIONS);
+  const server = new grpc.Server(serverChannelOptions(options.channelTimings));
   const health = addHealthService(server);
   const liveCalls = new Set<LiveCall>();
   let draining = false;
