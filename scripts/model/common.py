@@ -15,6 +15,14 @@ SAMPLE_RATE = 16000
 HELDOUT_ESPEAK_VARIANTS = {"f4", "Annie"}
 
 
+def source_of(r):
+    """The training-mixture source of a manifest record: real corpora by their realspeech source
+    name, synthetic speech by engine (and voice, except for espeak-ng's hundreds of variants)."""
+    if r.get("engine") == "real":
+        return f"real/{r['source']}"
+    return f"synthetic/{r['engine']}" + (f"/{r['voice']}" if r["engine"] != "espeak-ng" else "")
+
+
 def seed_all(seed: int):
     random.seed(seed)
     try:

@@ -12,16 +12,10 @@ import glob
 import json
 from collections import defaultdict
 
-from common import CORPUS
+from common import CORPUS, source_of
 from train import is_hard
 
 MAX_SECONDS = 20.0  # train.Corpus leaves longer utterances out
-
-
-def source_of(r):
-    if r.get("engine") == "real":
-        return f"real/{r['source']}"
-    return f"synthetic/{r['engine']}" + (f"/{r['voice']}" if r["engine"] != "espeak-ng" else "")
 
 
 def main():

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from scipy import signal
 
-from common import CKPT_DIR, CORPUS, WORK, seed_all
+from common import CKPT_DIR, CORPUS, WORK, seed_all, source_of
 from model import HOP, NMEL, SR, STACK, EarshotCtc, mel_matrix
 
 FRAME = HOP * STACK  # samples per output frame (240 at 8 kHz)
@@ -49,11 +49,30 @@ def is_hard(augment):
             or ("reverb_rt60" in augment and snr <= 10))
 
 
+def parse_weights(spec):
+    """'real/speechocean762=0.5,real/librispeech_train-clean-5=2' -> {prefix: weight}."""
+    out = {}
+    for part in filter(None, (spec or "").split(",")):
+        key, value = part.rsplit("=", 1)
+        out[key] = float(value)
+    return out
+
+
+def weight_of(source, weights):
+    """The weight of the longest matching source prefix (1 where none matches)."""
+    best = max((k for k in weights if source.startswith(k)), key=len, default=None)
+    return 1.0 if best is None else weights[best]
+
+
 class Corpus:
-    def __init__(self, sp, pattern, skip_hard=False):
+    def __init__(self, sp, pattern, skip_hard=False, weights=None, seed=0):
         self.sp = sp
         self.pattern = pattern
         self.skip_hard = skip_hard
+        # A source's weight w keeps each of its utterances floor(w) times, plus once more with
+        # probability frac(w) (a fixed draw per utterance), so a pass sees each source w times as often.
+        self.weights = weights or {}
+        self.seed = seed
         self.items = []  # (audio int16 @8k, ids)
         self.seen = set()
 
@@ -72,12 +91,16 @@ class Corpus:
                     self.seen.add(key)
                     if self.skip_hard and is_hard(r.get("augment", {})):
                         continue
+                    w = weight_of(source_of(r), self.weights)
+                    copies = int(w) + (random.Random(f"{self.seed}-{key}").random() < w - int(w))
+                    if copies == 0:
+                        continue
                     ids = self.sp.encode(r["norm"])
                     a = load_wav_8k(WORK / r["path"])
                     nfr = len(a) // FRAME
                     if nfr < len(ids) * 1.3 + 2 or len(a) > SR * 20:
                         continue
-                    self.items.append((a, ids))
+                    self.items.extend([(a, ids)] * copies)
                     added += 1
                     if limit and added >= limit:
                         return added
@@ -248,6 +271,9 @@ def main():
     ap.add_argument("--device", default="auto",
                     help="cpu, cuda, or auto (cuda where torch sees a GPU); on cuda the encoder runs under bf16 "
                          "autocast and the front end in full fp32 (TF32 off), as on the CPU")
+    ap.add_argument("--source-weights", default="",
+                    help="comma-separated SOURCE=WEIGHT (source prefixes as mix.py prints them, e.g. "
+                         "real/librispeech_train-clean-5=2.5,real/speechocean762=0.5,synthetic=1)")
     ap.add_argument("--ckpt-dir", default=str(CKPT_DIR), help="where last.pt lives (two runs side by side need two)")
     ap.add_argument("--eval-real", type=int, default=0,
                     help="1 also reports greedy WER on the realspeech dev set (real speakers held out by speaker)")
@@ -271,7 +297,8 @@ def main():
     ckpt_dir = Path(args.ckpt_dir)
     ckpt_dir.mkdir(parents=True, exist_ok=True)
     sp = spm.SentencePieceProcessor(model_file=str(WORK / "bpe.model"))
-    corpus = Corpus(sp, str(CORPUS / "manifest-train*-w*.jsonl"), skip_hard=bool(args.skip_hard))
+    corpus = Corpus(sp, str(CORPUS / "manifest-train*-w*.jsonl"), skip_hard=bool(args.skip_hard),
+                    weights=parse_weights(args.source_weights), seed=args.seed)
     test = Corpus(sp, str(CORPUS / "manifest-test-w*.jsonl"))
     test.refresh()
     test_refs = [sp.decode(ids) for _, ids in test.items]
