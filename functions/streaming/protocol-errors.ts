@@ -11,7 +11,7 @@ export const CloseCode = {
   serverError: 3005,
   /** Bad text frame or bad connection parameters ("Input validation error" in the SDKs). */
   invalidInput: 3006,
-  /** Audio frame duration or transmission rate outside the rules. */
+  /** Audio frame duration, transmission rate or control-message rate outside the rules. */
   audioViolation: 3007,
   sessionExpired: 3008,
   tooManySessions: 3009,
@@ -41,6 +41,9 @@ export const ErrorText = {
   transmissionRate: (audioSeconds: number, wallSeconds: number) =>
     `Audio Transmission Rate Exceeded: Received ${audioSeconds.toFixed(1)} sec. audio in ${wallSeconds.toFixed(6)} sec`,
   sessionExpired: 'Session Expired: Maximum session duration exceeded',
+  // Earshot's own (the cloud publishes no such rule), worded like the audio rate text.
+  messageRate: (messages: number, wallSeconds: number, perSecond: number) =>
+    `Message Rate Exceeded: Received ${messages} control messages in ${wallSeconds.toFixed(1)} sec (at most ${perSecond} per second)`,
 } as const;
 
 /** WebSocket close reasons are limited to 123 bytes of UTF-8 (RFC 6455 §5.5). */

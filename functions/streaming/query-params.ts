@@ -88,8 +88,11 @@ const lenientList = z.array(z.string()).transform((values, ctx) => {
   return items;
 });
 
+/** The highest sample_rate accepted; also sizes the largest legal audio frame (limits.ts). */
+export const MAX_SAMPLE_RATE = 96_000;
+
 const schema = z.object({
-  sample_rate: integer(8000, 96000).default(16000),
+  sample_rate: integer(8000, MAX_SAMPLE_RATE).default(16000),
   encoding: z
     .string()
     .transform((raw) => raw.trim().toLowerCase())

@@ -14,6 +14,9 @@ import { StreamingSession, type SessionDeps } from './session.ts';
 
 export const STREAMING_PATHS = ['/', '/v3/ws', '/v3/ws/'] as const;
 
+/** WebSocket readyState OPEN (the standard's value; `ws` is only a type here). */
+const SOCKET_OPEN = 1;
+
 export interface StreamingRouteDeps extends SessionDeps {
   upgradeWebSocket: UpgradeWebSocket<WebSocket>;
   live: LiveSessions;
@@ -38,6 +41,9 @@ export function createStreamingRoutes(deps: StreamingRouteDeps): Hono {
     let session: StreamingSession | undefined;
     return {
       onOpen(_event, ws) {
+        // A handshake that failed or a client that hung up first (runtime/roles/websocket-endpoint.ts):
+        // nothing to serve.
+        if (ws.readyState !== SOCKET_OPEN) return;
         session = new StreamingSession(
           {
             send: (text) => ws.send(text),

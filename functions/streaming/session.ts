@@ -21,6 +21,8 @@ import type { ParseResult, StreamingParams } from './query-params.ts';
 import { WarningCode, type ServerMessage } from './server-messages.ts';
 import { resolveSpeechModel, type SpeechModelTable } from './speech-models.ts';
 import { TransmissionRate } from './transmission-rate.ts';
+import { ControlMessageRate } from './control-rate.ts';
+import { CONTROL_MESSAGE_BURST, CONTROL_MESSAGES_PER_SECOND } from './limits.ts';
 import { TurnBuilder } from './turn-builder.ts';
 import { WordDelayMeter } from './word-delay.ts';
 
@@ -80,6 +82,7 @@ export class StreamingSession {
   private turnDetection: Partial<TurnDetectionOptions> = {};
   private frameRule: FrameRule;
   private rate: TransmissionRate;
+  private readonly controlRate = new ControlMessageRate(CONTROL_MESSAGE_BURST, CONTROL_MESSAGES_PER_SECOND);
   private readonly delays = new WordDelayMeter();
   private audioMs = 0;
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -184,7 +187,7 @@ export class StreamingSession {
 
     const early = this.early;
     this.early = [];
-    for (const frame of early) this.receive(frame);
+    for (const frame of early) this.handle(frame);
   }
 
   private openAsr(): void {
@@ -220,6 +223,20 @@ export class StreamingSession {
 
   /** A frame from the client: text (a JSON message) or binary (audio). */
   receive(frame: string | Uint8Array): void {
+    if (this.state === 'closed') return;
+    // Counted on arrival, also while starting: the frames held until Begin are bounded by it too.
+    if (typeof frame === 'string') {
+      try {
+        this.controlRate.take();
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+    }
+    this.handle(frame);
+  }
+
+  private handle(frame: string | Uint8Array): void {
     if (this.state === 'closed') return;
     if (this.state === 'starting') {
       this.early.push(frame);

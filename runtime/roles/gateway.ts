@@ -3,12 +3,11 @@
  * wrangler-like.config.ts on one Hono app, serves it on PORT (and TLS_PORT), and drains on stop:
  * no new sessions (health turns 503), live ones get DRAIN_GRACE_MS to finish, then Error 3005.
  */
-import { createNodeWebSocket } from '@hono/node-ws';
 import { Hono } from 'hono';
 import manifest from '../../wrangler-like.config.ts';
 import { createGrpcAsrPool } from '../../gpu-pool/client/index.ts';
 import type { AsrPool } from '../../gpu-pool/client/api.ts';
-import { endSessionsOnLicenceFailure, LiveSessions } from '../../functions/streaming/index.ts';
+import { endSessionsOnLicenceFailure, LiveSessions, MAX_MESSAGE_BYTES } from '../../functions/streaming/index.ts';
 import { functionsFor, type Bindings } from '../bindings.ts';
 import type { Role, RuntimeConfig } from '../config/index.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -16,6 +15,7 @@ import { createGatewayMetrics } from '../metrics.ts';
 import { createSessionLifecycle, type SessionLifecycleHandle } from '../sessions/index.ts';
 import { listenPlain, listenTls, type Listener } from './listeners.ts';
 import type { RoleHandle } from './role.ts';
+import { createWebSocketEndpoint } from './websocket-endpoint.ts';
 
 export interface GatewayHandle extends RoleHandle {
   readonly port: number;
@@ -46,7 +46,7 @@ export async function startGateway(config: RuntimeConfig, deps: GatewayDeps = {}
   const sessions = deps.sessions ?? (await createSessionLifecycle(config.sessions));
 
   const app = new Hono();
-  const { injectWebSocket, upgradeWebSocket } = createNodeWebSocket({ app });
+  const { attach, upgradeWebSocket } = createWebSocketEndpoint(app, { maxPayloadBytes: MAX_MESSAGE_BYTES });
   const live = new LiveSessions();
   const metrics = createGatewayMetrics({ clusterSessions: () => sessions.activeSessions() });
   const bindings: Bindings = { config, asrPool: pool, sessions, live, upgradeWebSocket, metrics, logger };
@@ -59,8 +59,8 @@ export async function startGateway(config: RuntimeConfig, deps: GatewayDeps = {}
   }
   const stopLicenceWatch = endSessionsOnLicenceFailure(sessions, live);
 
-  const listeners: Listener[] = [await listenPlain(app, config.host, config.port, injectWebSocket)];
-  if (config.tls) listeners.push(await listenTls(app, config.host, config.tls, injectWebSocket));
+  const listeners: Listener[] = [await listenPlain(app, config.host, config.port, attach)];
+  if (config.tls) listeners.push(await listenTls(app, config.host, config.tls, attach));
   const urls = listeners.map((listener) => `${listener.url}/v3/ws`);
   logger.info({ urls, sessions: sessions.mode }, 'gateway listening');
 

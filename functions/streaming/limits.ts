@@ -1,0 +1,26 @@
+/**
+ * Limits a client meets on the streaming endpoint beyond the protocol's own rules (frame length,
+ * rate, keyterm counts), each with the close code it ends in. Listed in the README's
+ * configuration table.
+ */
+import { MAX_FRAME_MS } from './audio-frames.ts';
+import { MAX_SAMPLE_RATE } from './query-params.ts';
+
+/** The largest legal audio frame: 1000 ms of 96 kHz pcm_s16le. */
+export const LARGEST_AUDIO_FRAME_BYTES = (MAX_SAMPLE_RATE * MAX_FRAME_MS * 2) / 1000;
+
+/**
+ * The largest WebSocket message the gateway reads (ws `maxPayload`); a larger one closes the socket
+ * with 1009 (Message Too Big) before it is buffered whole. Above the largest legal frame with room
+ * to spare, so a frame a little too long still gets the protocol's 3007 with its duration, and
+ * far above any legal control message (UpdateConfiguration with 100 keyterms is about 6 KB).
+ */
+export const MAX_MESSAGE_BYTES = 256 * 1024;
+
+/**
+ * Text (control) messages per session: a burst of this many at once, then this many per second
+ * (control-rate.ts); beyond that Error 3007 "Message Rate Exceeded". Legitimate clients send a
+ * handful per turn (ForceEndpoint, an UpdateConfiguration, KeepAlive every few seconds).
+ */
+export const CONTROL_MESSAGE_BURST = 100;
+export const CONTROL_MESSAGES_PER_SECOND = 20;
