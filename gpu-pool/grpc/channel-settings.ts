@@ -14,17 +14,20 @@
  *    which new sessions use; the old channel is closed when its last call has ended
  *    (client/channel-generations.ts). That is the job connection age did, without a GOAWAY.
  * 3. The gateway ends a call without RST_STREAM: the worker's HTTP/2 library (nghttp2, in Node)
- *    counts the stream resets it receives and, past a burst of 1000 at over about 33 a second (the HTTP/2 rapid-reset guard),
- *    ends the whole connection with GOAWAY INTERNAL_ERROR, so clients opening and dropping sessions
- *    fast killed their neighbours. The gateway sends `cancel` and half-closes; the worker ends the
- *    call with CANCELLED. A reset is only the fallback for a worker that has not answered within
- *    `cancelGraceMs` (client/end-call.ts), too rare to reach the guard.
+ *    counts the stream resets it receives and, past a burst of 1000 at over about 33 a second
+ *    (the HTTP/2 rapid-reset guard), ends the whole connection with GOAWAY INTERNAL_ERROR, so
+ *    clients opening and dropping sessions fast killed their neighbours. The gateway sends
+ *    `cancel` and half-closes; the worker ends the call with CANCELLED. A reset is only the
+ *    fallback for a worker that has not answered within `cancelGraceMs` (client/end-call.ts),
+ *    too rare to reach the guard.
  * 4. Pings both ways, and nothing between them refuses one: the grpc-js server has no ping-strike
- *    rule (no minimum interval, no GOAWAY "too_many_pings"), and nginx (infra/) answers pings at
- *    this rate. Gateway pings (also without calls, so an idle channel's worker is known
- *    dead before a session is sent to it) find a worker that vanished without a TCP reset; worker
- *    pings find such a gateway, so its streams and admission slots are freed instead of leaking.
- *    A proxy that does police pings must allow one every `keepaliveTimeMs`, also without calls.
+ *    rule (no minimum interval, no GOAWAY "too_many_pings"), and nginx answers pings at this
+ *    rate. Gateway pings (also without calls, so an idle channel's worker is known dead before a
+ *    session is sent to it) find a worker that vanished without a TCP reset; worker pings find
+ *    such a gateway, so its streams and admission slots are freed instead of leaking. A proxy
+ *    that does police pings must allow one every `keepaliveTimeMs`, also without calls.
+ * 5. A router between them must not end connections either: infra/nginx_streaming_asr.conf lifts
+ *    nginx's per-connection request and time limits (1000 streams, 1 h by default).
  */
 import type * as grpc from '@grpc/grpc-js';
 
