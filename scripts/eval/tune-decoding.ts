@@ -4,7 +4,7 @@
 // ../shared/realspeech/dev.tsv, real speakers held out from training) or synthdev (held-out synthetic
 // sentences and voices, work-data/). Never tune on ../shared/testdata.
 // --lm / --lexicon try a candidate LM and lexicon (any path) before it replaces the committed one.
-//   tsx scripts/eval/tune-decoding.ts [--set realdev|synthdev] [--weights 0.3,0.5,0.7] [--bonuses 0,1,2] [--beam 8] [--token-prune 6] [--oov-penalties 6,10] [--no-lexicon] [--lm FILE] [--lexicon FILE]
+//   tsx scripts/eval/tune-decoding.ts [--model-dir DIR] [--set realdev|synthdev] [--weights 0.3,0.5,0.7] [--bonuses 0,1,2] [--beam 8] [--token-prune 6] [--oov-penalties 6,10] [--no-lexicon] [--lm FILE] [--lexicon FILE]
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -32,8 +32,9 @@ const audios = await Promise.all(utts.map((u) => readAudio(u.path)));
 const current = JSON.parse(readFileSync(join(MODEL_DIR, 'decoding.json'), 'utf8')) as { lm?: string; lexicon?: string };
 const lmPath = pathArg('--lm') ?? join(MODEL_DIR, current.lm ?? 'lm.arpa.gz');
 const lexiconPath = pathArg('--lexicon') ?? join(MODEL_DIR, current.lexicon ?? 'lexicon.txt');
+const modelDir = pathArg('--model-dir') ?? MODEL_DIR; // a candidate folder, before it replaces the committed model
 const dir = mkdtempSync(join(tmpdir(), 'earshot-tune-'));
-for (const f of ['model.onnx', 'model.int8.onnx', 'tokens.txt']) symlinkSync(join(MODEL_DIR, f), join(dir, f));
+for (const f of ['model.onnx', 'model.int8.onnx', 'tokens.txt']) symlinkSync(join(modelDir, f), join(dir, f));
 symlinkSync(lmPath, join(dir, basename(lmPath)));
 symlinkSync(lexiconPath, join(dir, basename(lexiconPath)));
 

@@ -197,8 +197,8 @@ def main():
     ap.add_argument("--vocab-mass", type=float, default=0.001,
                     help="unigram probability shared by the word-list words the text lacks")
     ap.add_argument("--realspeech", type=int, default=0,
-                    help="1 adds the transcripts of ../shared/realspeech/train.tsv (each distinct sentence once; "
-                         "never dev.tsv, which tunes the decoder)")
+                    help="N > 0 adds the distinct transcripts of ../shared/realspeech/train.tsv N times each "
+                         "(their counts weigh N times the written text's; never dev.tsv, which tunes the decoder)")
     ap.add_argument("--out", default=str(MODEL_DIR / "lm.arpa.gz"))
     ap.add_argument("--lexicon", default=str(MODEL_DIR / "lexicon.txt"))
     args = ap.parse_args()
@@ -210,8 +210,8 @@ def main():
         from realspeech import read_manifest
 
         real = sorted({r["norm"] for r in read_manifest("train")})
-        train += [s.split() for s in real]
-        print(f"realspeech train transcripts: {len(real)} distinct sentences")
+        train += [s.split() for s in real] * args.realspeech
+        print(f"realspeech train transcripts: {len(real)} distinct sentences, x{args.realspeech}")
     extra = set()
     for path in filter(None, args.vocab_lists.split(",")):
         extra |= word_list(path)
