@@ -5,6 +5,7 @@
  */
 import { createHealthRoutes, HEALTH_PATHS } from './functions/health/index.ts';
 import { createLicenceRoutes } from './functions/license/index.ts';
+import { createPlaygroundRoutes, PLAYGROUND_PATHS } from './functions/playground/index.ts';
 import { createStreamingRoutes, STREAMING_PATHS } from './functions/streaming/index.ts';
 import { createTokenRoute } from './functions/token/index.ts';
 import { defineConfig } from './runtime/bindings.ts';
@@ -69,6 +70,15 @@ export default defineConfig({
       roles: ['embedded', 'gateway'],
       bindings: ['sessions'],
       mount: (b) => createLicenceRoutes(b.sessions.licence),
+    },
+    {
+      // A try-it page for people, not clients: on by default in embedded only (PLAYGROUND).
+      name: 'playground',
+      routes: PLAYGROUND_PATHS,
+      roles: ['embedded', 'gateway'],
+      bindings: ['config'],
+      enabled: (config) => config.playground,
+      mount: () => createPlaygroundRoutes(),
     },
     {
       name: 'metrics',

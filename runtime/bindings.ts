@@ -31,6 +31,8 @@ export interface FunctionDeclaration {
   routes: readonly string[];
   roles: readonly Role[];
   bindings: ReadonlyArray<keyof Bindings>;
+  /** A function a setting can switch off (absent = always on); off means not mounted at all: 404. */
+  enabled?(config: RuntimeConfig): boolean;
   mount(bindings: Bindings): Hono;
 }
 

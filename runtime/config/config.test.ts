@@ -18,6 +18,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ ASR_ENDPOINT: 'asr-lb:80' }).asrPool?.routes.get('*')).toEqual(['asr-lb:80']);
   });
 
+  it('serves the playground by default in the embedded role only; PLAYGROUND overrides', () => {
+    expect(loadConfig({}).playground).toBe(true);
+    expect(loadConfig({ EARSHOT_ROLE: 'gateway' }).playground).toBe(false);
+    expect(loadConfig({ PLAYGROUND: 'false' }).playground).toBe(false);
+    expect(loadConfig({ EARSHOT_ROLE: 'gateway', PLAYGROUND: 'true' }).playground).toBe(true);
+  });
+
   it('lists every invalid setting at once', () => {
     expect(() => loadConfig({ PORT: 'abc', LENIENT_FINAL_CHUNK: 'perhaps' })).toThrow(/PORT[\s\S]*LENIENT_FINAL_CHUNK/);
     expect(() => loadConfig({}, ['--role', 'chef'])).toThrow(/roles: embedded, gateway/);

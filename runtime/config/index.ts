@@ -19,6 +19,8 @@ export interface RuntimeConfig {
   streaming: StreamingConfig;
   drainGraceMs: number;
   embeddedAsrPort: number;
+  /** Serve the browser playground at GET /playground. */
+  playground: boolean;
   sessions: SessionsConfig;
   /** Undefined when neither ASR_ROUTES nor ASR_ENDPOINT is set (fine for embedded). */
   asrPool?: GrpcAsrPoolOptions;
@@ -69,6 +71,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       drainGraceMs: e.DRAIN_GRACE_MS,
       embeddedAsrPort: e.EMBEDDED_ASR_PORT,
+      // A try-it page belongs on a developer's `npm start`, not on a production gateway unless asked for.
+      playground: e.PLAYGROUND ?? e.EARSHOT_ROLE === 'embedded',
       sessions: readSessionsConfig(merged),
       asrPool: grpcAsrPoolOptionsFromEnv(merged),
     };

@@ -35,6 +35,8 @@ export const envSchema = z.object({
   DRAIN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   /** Embedded: the in-process worker's gRPC port on 127.0.0.1 (0 = any free port). */
   EMBEDDED_ASR_PORT: port.default(0),
+  /** GET /playground (functions/playground); unset = on in the embedded role only. */
+  PLAYGROUND: flag.optional(),
 });
 
 export type RuntimeEnv = z.infer<typeof envSchema>;

@@ -52,6 +52,7 @@ export async function startGateway(config: RuntimeConfig, deps: GatewayDeps = {}
   const bindings: Bindings = { config, asrPool: pool, sessions, live, upgradeWebSocket, metrics, logger };
 
   for (const declaration of functionsFor(manifest, deps.role ?? 'gateway')) {
+    if (declaration.enabled && !declaration.enabled(config)) continue;
     const routes = declaration.mount(bindings);
     const missing = declaration.routes.filter((path) => !routes.routes.some((route) => route.path === path));
     if (missing.length > 0) throw new Error(`function '${declaration.name}' does not serve its declared routes: ${missing.join(', ')}`);
