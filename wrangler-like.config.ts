@@ -3,7 +3,7 @@
  * routes they serve, the roles (processes) that serve them, and the bindings they are given.
  * runtime/roles/gateway.ts mounts every function declared for its role from this file.
  */
-import { createHealthRoutes, HEALTH_PATHS } from './functions/health/index.ts';
+import { createHealthRoutes, HEALTH_PATHS, modelReadiness } from './functions/health/index.ts';
 import { createLicenceRoutes } from './functions/license/index.ts';
 import { createPlaygroundRoutes, PLAYGROUND_PATHS } from './functions/playground/index.ts';
 import { createStreamingRoutes, STREAMING_PATHS } from './functions/streaming/index.ts';
@@ -53,8 +53,9 @@ export default defineConfig({
       name: 'health',
       routes: HEALTH_PATHS,
       roles: ['embedded', 'gateway'],
-      bindings: ['live'],
-      mount: (b) => createHealthRoutes(b.live),
+      bindings: ['live', 'asrPool', 'config'],
+      // Readiness (self-hosted v1.2): 200 only once a worker of the default model is warm.
+      mount: (b) => createHealthRoutes(b.live, modelReadiness(b.asrPool, b.config.streaming.speechModels)),
     },
     {
       name: 'token',

@@ -13,6 +13,8 @@ export interface ConfigurationUpdate {
   vadThreshold?: number;
   formatTurns?: boolean;
   keyterms?: string[];
+  sessionHeartbeat?: boolean;
+  acknowledgeSilence?: boolean;
 }
 
 export type ClientMessage =
@@ -33,6 +35,8 @@ const updateSchema = z.object({
   vad_threshold: probability.optional(),
   format_turns: z.boolean().optional(),
   keyterms_prompt: z.array(z.string()).optional(),
+  session_heartbeat: z.boolean().optional(),
+  acknowledge_silence: z.boolean().optional(),
 });
 
 export function parseClientMessage(text: string): ClientMessage {
@@ -65,6 +69,8 @@ export function parseClientMessage(text: string): ClientMessage {
         vadThreshold: u.vad_threshold,
         formatTurns: u.format_turns,
         keyterms: u.keyterms_prompt,
+        sessionHeartbeat: u.session_heartbeat,
+        acknowledgeSilence: u.acknowledge_silence,
       };
       return { type, update: Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)) as ConfigurationUpdate };
     }

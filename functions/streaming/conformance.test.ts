@@ -128,11 +128,11 @@ describe('v3 streaming conformance', () => {
     await expectError(reused, 1008, /^Unauthorized Connection: /);
   });
 
-  it('invalid parameters and unknown models get 3006; an undeployed model a clear 3005', async () => {
+  it('invalid parameters, unknown models and models this server does not serve get 3006 before Begin', async () => {
     await expectError(new TestClient(`${server.url}/v3/ws?sample_rate=abc`), 3006, /sample_rate must be an integer/);
     await expectError(open('&encoding=flac'), 3006, /encoding 'flac' is not supported/);
     await expectError(open('&speech_model=nonsense-model'), 3006, /speech_model 'nonsense-model' is not a known model/);
-    await expectError(open('&speech_model=u3-rt-pro'), 3005, /not deployed on this server/);
+    await expectError(open('&speech_model=u3-rt-pro'), 3006, /^Invalid Query Parameter: speech_model 'u3-rt-pro' \(u3-pro\) is not supported by this server$/);
   });
 
   it('bad text frames get 3006: non-JSON, non-object, unknown type', async () => {

@@ -24,3 +24,12 @@ export const MAX_MESSAGE_BYTES = 256 * 1024;
  */
 export const CONTROL_MESSAGE_BURST = 100;
 export const CONTROL_MESSAGES_PER_SECOND = 20;
+
+/**
+ * The idle rule (self-hosted v1.2): a session that hears nothing from its client — no audio, no
+ * message, not even KeepAlive — for this long ends, even without inactivity_timeout (which, when
+ * given, replaces it). It ends like inactivity_timeout: last Turns, Termination, close 1000 with
+ * the reason below, and is billed. IDLE_SESSION_TIMEOUT_SECONDS overrides it.
+ */
+export const IDLE_SESSION_SECONDS = 60;
+export const idleCloseReason = (seconds: number) => `Session idle: nothing received for ${seconds} s`;

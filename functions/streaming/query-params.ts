@@ -21,8 +21,12 @@ export interface StreamingParams {
   minTurnSilenceMs?: number;
   maxTurnSilenceMs?: number;
   vadThreshold?: number;
-  /** Seconds without any client message before the session ends; undefined = never. */
+  /** Seconds without any client message before the session ends; undefined = the idle rule (limits.ts). */
   inactivityTimeoutSeconds?: number;
+  /** session_heartbeat: a Heartbeat message every second (voice-activity.ts). */
+  sessionHeartbeat: boolean;
+  /** acknowledge_silence: Silence messages during pauses (voice-activity.ts). */
+  acknowledgeSilence: boolean;
   token?: string;
   /** Features a client asked for that Earshot does not implement (reported as a Warning). */
   unsupported: string[];
@@ -110,11 +114,13 @@ const schema = z.object({
   max_turn_silence: integer(0, 60000).optional(),
   vad_threshold: probability.optional(),
   inactivity_timeout: integer(5, 3600).optional(),
+  session_heartbeat: lenientBoolean.optional(),
+  acknowledge_silence: lenientBoolean.optional(),
   token: z.string().optional(),
 });
 
 /** Parameters that ask for features Earshot does not implement: accepted, ignored, warned about. */
-const UNSUPPORTED_FLAGS = ['speaker_labels', 'language_detection', 'filter_profanity', 'redact_pii', 'session_heartbeat', 'acknowledge_silence', 'continuous_partials'];
+const UNSUPPORTED_FLAGS = ['speaker_labels', 'language_detection', 'filter_profanity', 'redact_pii', 'continuous_partials'];
 const UNSUPPORTED_VALUES = ['llm_gateway', 'webhook_url', 'domain', 'prompt', 'agent_context'];
 
 const LIST_PARAMS = new Set(['keyterms_prompt', 'keyterms']);
@@ -155,6 +161,8 @@ export function parseStreamingParams(query: URLSearchParams): ParseResult {
       maxTurnSilenceMs: p.max_turn_silence,
       vadThreshold: p.vad_threshold,
       inactivityTimeoutSeconds: p.inactivity_timeout,
+      sessionHeartbeat: p.session_heartbeat ?? false,
+      acknowledgeSilence: p.acknowledge_silence ?? false,
       token: p.token?.trim() || undefined,
       unsupported,
     },

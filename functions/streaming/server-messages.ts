@@ -28,6 +28,10 @@ export interface TurnMessage {
   end_of_turn_confidence: number;
   words: WordMessage[];
   utterance: string;
+  /** Pro family, final Turns only (self-hosted v1.2): silence between the last speech and the end of turn. */
+  silence_before_eot_ms?: number;
+  /** Pro family, final Turns only: why the turn ended (turn-builder.ts TURN_END_REASONS). */
+  turn_end_reason?: string;
 }
 
 export interface SpeechStartedMessage {
@@ -42,6 +46,22 @@ export interface TerminationMessage {
   session_duration_seconds: number;
 }
 
+/** session_heartbeat=true: once a second (voice-activity.ts). */
+export interface HeartbeatMessage {
+  type: 'Heartbeat';
+  total_audio_received_ms: number;
+  total_duration_ms: number;
+  realtime_factor: number;
+  max_speech_probability: number;
+}
+
+/** acknowledge_silence=true: about once a second of audio during a pause (voice-activity.ts). */
+export interface SilenceMessage {
+  type: 'Silence';
+  start_ms: number;
+  end_ms: number;
+}
+
 export interface ErrorMessage {
   type: 'Error';
   error_code: number;
@@ -54,7 +74,7 @@ export interface WarningMessage {
   warning: string;
 }
 
-export type ServerMessage = BeginMessage | TurnMessage | SpeechStartedMessage | TerminationMessage | ErrorMessage | WarningMessage;
+export type ServerMessage = BeginMessage | TurnMessage | SpeechStartedMessage | TerminationMessage | ErrorMessage | WarningMessage | HeartbeatMessage | SilenceMessage;
 
 /**
  * Warning codes are not published by AssemblyAI (spec §10); Earshot's own, documented in the README.

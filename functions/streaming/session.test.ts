@@ -39,7 +39,7 @@ function fakePool(open: () => Promise<void>) {
     updateConfiguration: () => undefined,
     updateKeyterms: (keyterms) => void keytermUpdates.push(keyterms),
     finish: async () => {
-      listener({ kind: 'end_of_turn', words: [{ text: 'hello', startMs: 0, endMs: 300, confidence: 0.9, isFinal: true }], confidence: 0.8, reason: 'flush' });
+      listener({ kind: 'end_of_turn', words: [{ text: 'hello', startMs: 0, endMs: 300, confidence: 0.9, isFinal: true }], confidence: 0.8, reason: 'flush', silenceMs: 0 });
       return { audioMs: 100 };
     },
     cancel: () => void (cancelled = true),

@@ -22,8 +22,10 @@ import { WarningCode, type ServerMessage } from './server-messages.ts';
 import { resolveSpeechModel, type SpeechModelTable } from './speech-models.ts';
 import { TransmissionRate } from './transmission-rate.ts';
 import { ControlMessageRate } from './control-rate.ts';
-import { CONTROL_MESSAGE_BURST, CONTROL_MESSAGES_PER_SECOND } from './limits.ts';
+import { CONTROL_MESSAGE_BURST, CONTROL_MESSAGES_PER_SECOND, IDLE_SESSION_SECONDS, idleCloseReason } from './limits.ts';
+import { modelFamily } from './speech-models.ts';
 import { TurnBuilder } from './turn-builder.ts';
+import { HEARTBEAT_INTERVAL_MS, HeartbeatMeter, SilenceReporter } from './voice-activity.ts';
 import { WordDelayMeter } from './word-delay.ts';
 
 /** The two things a session does to its socket. */
@@ -40,6 +42,8 @@ export interface StreamingConfig {
   lenientFinalChunk: boolean;
   /** How long Terminate waits for the worker to decode the rest before Termination anyway (ms). */
   finishTimeoutMs: number;
+  /** The idle rule without inactivity_timeout (ms); default limits.ts IDLE_SESSION_SECONDS. */
+  idleTimeoutMs?: number;
 }
 
 export interface SessionDeps {
@@ -87,6 +91,9 @@ export class StreamingSession {
   private audioMs = 0;
   private expiryTimer: NodeJS.Timeout | undefined;
   private inactivityTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private readonly silence = new SilenceReporter();
+  private readonly heartbeat = new HeartbeatMeter();
 
   constructor(
     private readonly socket: SessionSocket,
@@ -129,7 +136,8 @@ export class StreamingSession {
     const model = resolveSpeechModel(this.deps.config.speechModels, params.speechModel, params.language);
     if (!model.ok) throw new ProtocolError(3006, ErrorText.invalidParameter(model.message));
     if (!this.deps.pool.serves(model.modelVersion)) {
-      throw new ProtocolError(3005, `Session Cancelled: speech model '${model.speechModel}' (${model.modelVersion}) is not deployed on this server`);
+      // Self-hosted v1.2 rejects an unsupported speech_model at the handshake, as invalid input.
+      throw new ProtocolError(3006, ErrorText.invalidParameter(`speech_model '${model.speechModel}' (${model.modelVersion}) is not supported by this server`));
     }
     const turnDetection: Partial<TurnDetectionOptions> = {
       minTurnSilenceMs: params.minTurnSilenceMs,
@@ -184,6 +192,9 @@ export class StreamingSession {
     const sessionMs = auth.maxSessionSeconds * 1000 - (Date.now() - this.startedAt.getTime());
     this.expiryTimer = setTimeout(() => this.fail(new ProtocolError(3008, ErrorText.sessionExpired)), Math.max(0, sessionMs));
     this.touch();
+    this.heartbeatTimer = setInterval(() => {
+      if (this.state === 'open' && this.params?.sessionHeartbeat) this.send(this.heartbeat.beat(this.audioMs, Date.now() - this.startedAt.getTime()));
+    }, HEARTBEAT_INTERVAL_MS);
 
     const early = this.early;
     this.early = [];
@@ -192,7 +203,7 @@ export class StreamingSession {
 
   private openAsr(): void {
     const params = this.params!;
-    this.turns = new TurnBuilder(params.formatTurns);
+    this.turns = new TurnBuilder(params.formatTurns, modelFamily(this.speechModel) === 'pro');
     const opening = performance.now();
     this.link = new AsrLink(
       this.deps.pool,
@@ -273,8 +284,10 @@ export class StreamingSession {
         if (this.state === 'open') this.link!.forceEndpoint();
         return;
       case 'UpdateConfiguration': {
-        const { formatTurns, keyterms, ...turnDetection } = message.update;
+        const { formatTurns, keyterms, sessionHeartbeat, acknowledgeSilence, ...turnDetection } = message.update;
         if (formatTurns !== undefined) this.turns!.formatTurns = formatTurns;
+        if (sessionHeartbeat !== undefined) this.params!.sessionHeartbeat = sessionHeartbeat;
+        if (acknowledgeSilence !== undefined) this.params!.acknowledgeSilence = acknowledgeSilence;
         if (keyterms !== undefined) this.link!.updateKeyterms(this.cutKeyterms(keyterms));
         if (Object.keys(turnDetection).length > 0) {
           checkSilenceOrder({ ...this.turnDetection, ...turnDetection });
@@ -299,8 +312,15 @@ export class StreamingSession {
         this.sendTurn(this.turns!.partial(event.words));
         return;
       case 'end_of_turn':
-        this.sendTurn(this.turns!.endOfTurn(event.words, event.confidence));
+        this.sendTurn(this.turns!.endOfTurn(event.words, event.confidence, event));
         return;
+      case 'voice_activity': {
+        this.heartbeat.onVoiceActivity(event.maxSpeechProbability);
+        // Tracked also while not asked for, so a mid-session UpdateConfiguration starts on time.
+        const silence = this.silence.onVoiceActivity(event.processedMs, event.silenceMs);
+        if (silence && this.params!.acknowledgeSilence && this.state === 'open') this.send(silence);
+        return;
+      }
       case 'finished':
         this.asrFinished = true;
         return;
@@ -321,7 +341,7 @@ export class StreamingSession {
    * Ends the session normally: the worker decodes what it has, the last Turns go out, then
    * Termination and close 1000. Used for Terminate and for inactivity_timeout.
    */
-  private async terminate(reason: string): Promise<void> {
+  private async terminate(reason: string, closeText = ''): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'terminating';
     this.clearTimers();
@@ -347,7 +367,7 @@ export class StreamingSession {
       audio_duration_seconds: Math.round(this.audioMs / 1000),
       session_duration_seconds: Math.round((Date.now() - this.startedAt.getTime()) / 1000),
     });
-    this.socket.close(1000, '');
+    this.socket.close(1000, closeText);
     this.close(reason);
   }
 
@@ -399,19 +419,27 @@ export class StreamingSession {
     }
   }
 
+  /** Anything from the client restarts the inactivity_timeout, or else the idle rule (limits.ts). */
   private touch(): void {
-    const seconds = this.params?.inactivityTimeoutSeconds;
-    if (seconds === undefined || this.state !== 'open') return;
+    if (this.state !== 'open') return;
+    const requested = this.params?.inactivityTimeoutSeconds;
+    const idleMs = requested !== undefined ? requested * 1000 : (this.deps.config.idleTimeoutMs ?? IDLE_SESSION_SECONDS * 1000);
     clearTimeout(this.inactivityTimer);
     this.inactivityTimer = setTimeout(() => {
-      this.log.info({ inactivityTimeoutSeconds: seconds }, 'inactivity timeout: ending the session');
-      void this.terminate('inactivity_timeout');
-    }, seconds * 1000);
+      if (requested !== undefined) {
+        this.log.info({ inactivityTimeoutSeconds: requested }, 'inactivity timeout: ending the session');
+        void this.terminate('inactivity_timeout');
+      } else {
+        this.log.info({ idleMs }, 'client sent nothing: ending the idle session');
+        void this.terminate('idle_timeout', idleCloseReason(idleMs / 1000));
+      }
+    }, idleMs);
   }
 
   private clearTimers(): void {
     clearTimeout(this.expiryTimer);
     clearTimeout(this.inactivityTimer);
+    clearInterval(this.heartbeatTimer);
   }
 
   private send(message: ServerMessage): void {

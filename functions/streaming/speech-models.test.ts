@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSpeechModelRoutes, resolveSpeechModel, speechModelTable } from './speech-models.ts';
+import { modelFamily, parseSpeechModelRoutes, resolveSpeechModel, speechModelTable } from './speech-models.ts';
 
 const table = speechModelTable();
 const label = (speechModel?: string, language?: string) => {
@@ -15,6 +15,14 @@ describe('resolveSpeechModel', () => {
     expect(label('u3-rt-pro')).toBe('u3-pro');
     expect(label('u3-pro')).toBe('u3-pro');
     expect(label('universal-3-5-pro')).toBe('universal-3-5-pro');
+    // Self-hosted v1.2: universal-3-6-pro goes where u3-pro goes.
+    expect(label('universal-3-6-pro')).toBe('u3-pro');
+    expect(label('UNIVERSAL-3-6-PRO')).toBe('u3-pro');
+  });
+
+  it('tells the Pro family (extra final-Turn fields) from the Universal models', () => {
+    for (const name of ['u3-rt-pro', 'u3-pro', 'universal-3-5-pro', 'universal-3-6-pro']) expect(modelFamily(name)).toBe('pro');
+    for (const name of ['universal-streaming-english', 'universal-streaming-multilingual', 'whisper-rt']) expect(modelFamily(name)).toBe('universal');
   });
 
   it('routes the legacy language parameter when speech_model is absent', () => {

@@ -15,9 +15,24 @@ export const DEFAULT_SPEECH_MODELS: Readonly<Record<string, string>> = {
   'u3-pro': 'u3-pro',
   'universal-3-5-pro': 'universal-3-5-pro',
   'universal-3-6': 'universal-3-6',
-  'universal-3-6-pro': 'universal-3-6-pro',
+  // Self-hosted v1.2: the same parameters as universal-3-5-pro, served by the u3-pro workers.
+  'universal-3-6-pro': 'u3-pro',
   'whisper-rt': 'whisper-rt',
 };
+
+/**
+ * Speech models of the Pro family: punctuation-based turns (spec §5.2), and final Turns that carry
+ * `silence_before_eot_ms` and `turn_end_reason` (self-hosted v1.2). Decided by the name the client
+ * asked for, not by the label, so a deployment that routes a Pro name to another worker still
+ * speaks the Pro dialect.
+ */
+const PRO_MODELS = new Set(['u3-rt-pro', 'u3-rt-pro-beta-1', 'u3-pro', 'universal-3-5-pro', 'universal-3-6-pro']);
+
+export type ModelFamily = 'universal' | 'pro';
+
+export function modelFamily(speechModel: string): ModelFamily {
+  return PRO_MODELS.has(speechModel) ? 'pro' : 'universal';
+}
 
 /** The model a client gets when it names none (self-hosted: English, like the seed's nginx default). */
 export const DEFAULT_SPEECH_MODEL = 'universal-streaming-english';

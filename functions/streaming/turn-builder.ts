@@ -34,11 +34,34 @@ function toWordMessage(word: RecognizedWord, isFinal: boolean): WordMessage {
   };
 }
 
+/**
+ * The engine's reasons for ending a turn, in the protocol's words (`turn_end_reason`, Pro family).
+ * AssemblyAI publishes no list; these name what the client knows: the confident end-of-turn
+ * rule, the max_turn_silence fallback, its own ForceEndpoint, and the session's end (Terminate,
+ * inactivity or the idle rule).
+ */
+export const TURN_END_REASONS: Readonly<Record<string, string>> = {
+  confident_silence: 'end_of_turn_confidence',
+  max_silence: 'max_turn_silence',
+  forced: 'force_endpoint',
+  flush: 'session_end',
+};
+
+/** How the worker ended a turn (the end_of_turn event's reason and silence). */
+export interface TurnEnd {
+  reason: string;
+  silenceMs: number;
+}
+
 export class TurnBuilder {
   private turnOrder = 0;
   private finalized: WordMessage[] = [];
 
-  constructor(public formatTurns: boolean) {}
+  /** `proFields`: final Turns carry silence_before_eot_ms and turn_end_reason (the Pro family's). */
+  constructor(
+    public formatTurns: boolean,
+    private readonly proFields = false,
+  ) {}
 
   /** The turn's words changed. Undefined when there is nothing to say (no words yet). */
   partial(words: RecognizedWord[]): TurnMessage | undefined {
@@ -53,12 +76,16 @@ export class TurnBuilder {
   }
 
   /** The turn ended: every word final. Undefined for an empty turn (nothing was said). */
-  endOfTurn(words: RecognizedWord[], confidence: number): TurnMessage | undefined {
+  endOfTurn(words: RecognizedWord[], confidence: number, end?: TurnEnd): TurnMessage | undefined {
     const rest = words.slice(this.finalized.length).map((word) => toWordMessage(word, true));
     const all = [...this.finalized, ...rest];
     this.finalized = [];
     if (all.length === 0) return undefined;
     const message = this.message(all, true, confidence);
+    if (this.proFields) {
+      message.silence_before_eot_ms = Math.max(0, Math.round(end?.silenceMs ?? 0));
+      message.turn_end_reason = TURN_END_REASONS[end?.reason ?? ''] ?? 'session_end';
+    }
     this.turnOrder += 1;
     return message;
   }

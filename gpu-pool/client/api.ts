@@ -21,7 +21,9 @@ export interface AsrSessionRequest {
 export type AsrSessionEvent =
   | { kind: 'speech_started'; timestampMs: number; confidence: number }
   | { kind: 'words'; words: RecognizedWord[] }
-  | { kind: 'end_of_turn'; words: RecognizedWord[]; confidence: number; reason: string }
+  | { kind: 'end_of_turn'; words: RecognizedWord[]; confidence: number; reason: string; silenceMs: number }
+  /** After each decoded chunk (engine/api.ts StreamEvent 'voice_activity'). */
+  | { kind: 'voice_activity'; processedMs: number; silenceMs: number; maxSpeechProbability: number }
   /** The worker decoded everything after finish(); no more events follow. */
   | { kind: 'finished'; audioMs: number }
   /** The session failed on the pool side; no more events follow. */
@@ -65,5 +67,11 @@ export interface AsrPool {
   open(request: AsrSessionRequest): Promise<AsrSession>;
   /** Whether any worker address is configured for this model version. */
   serves(modelVersion: string): boolean;
+  /**
+   * Whether some worker of this model version is warm: it answers the gRPC health check with
+   * SERVING, which a worker does only once its engine has loaded (the gateway's readiness).
+   * Absent on pools that are ready by construction (test doubles).
+   */
+  ready?(modelVersion: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -67,6 +67,20 @@ afterAll(async () => {
 });
 
 describe('gRPC AsrPool', () => {
+  it('is ready for a label once one of its workers answers the health check with SERVING', async () => {
+    const unreachable = `127.0.0.1:${blackholePort}`;
+    expect(await pool({ 'en-default': [unreachable] }).ready!('en-default')).toBe(false);
+    expect(await pool({ 'en-default': [unreachable, address(workerA)] }).ready!('en-default')).toBe(true);
+    expect(await pool({ 'en-default': [address(workerA)] }).ready!('ml-default')).toBe(false);
+    // A worker still loading (or draining) says NOT_SERVING: not warm.
+    workerB.health.setNotServing();
+    try {
+      expect(await pool({ 'en-default': [address(workerB)] }).ready!('en-default')).toBe(false);
+    } finally {
+      workerB.health.setServing();
+    }
+  });
+
   it('opens a session on a worker and returns words for a recording', async () => {
     const audio = readPcmWav(TEST_WAV);
     const session = await pool({ 'en-default': [address(workerA)] }).open({ ...request, sampleRate: audio.sampleRate });

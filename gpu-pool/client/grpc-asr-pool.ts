@@ -7,7 +7,8 @@ import * as grpc from '@grpc/grpc-js';
 import { createLogger, type Logger } from '../../runtime/logger.ts';
 import type { WireSessionConfig } from '../grpc/messages.ts';
 import { CHANNEL_TIMINGS, clientChannelOptions, type ChannelTimings } from '../grpc/channel-settings.ts';
-import { loadStreamingRecognizer } from '../grpc/proto.ts';
+import { checkHealth } from '../grpc/health-probe.ts';
+import { ASR_SERVICE_NAME, loadStreamingRecognizer } from '../grpc/proto.ts';
 import { AsrPoolError, type AsrPool, type AsrSession, type AsrSessionRequest } from './api.ts';
 import { createChannelGenerations, type ChannelGenerations } from './channel-generations.ts';
 import { openOnWorker } from './open-on-worker.ts';
@@ -54,6 +55,10 @@ function combine(errors: AsrPoolError[], modelVersion: string): AsrPoolError {
   return new AsrPoolError('INTERNAL', `no worker accepted a '${modelVersion}' session`);
 }
 
+/** How long one readiness answer is reused, and how long a worker has to answer its health check. */
+const READINESS_CACHE_MS = 1_000;
+const READINESS_PROBE_TIMEOUT_MS = 1_000;
+
 export function createGrpcAsrPool(options: GrpcAsrPoolOptions): AsrPool {
   const acceptTimeoutMs = options.acceptTimeoutMs ?? 3_000;
   const attemptsPerSession = options.attemptsPerSession ?? 3;
@@ -64,6 +69,7 @@ export function createGrpcAsrPool(options: GrpcAsrPoolOptions): AsrPool {
   const channelOptions = clientChannelOptions(timings);
   const channels = new Map<string, ChannelGenerations>();
   const nextIndex = new Map<string, number>();
+  const readiness = new Map<string, { at: number; answer: Promise<boolean> }>();
   let closed = false;
 
   // One channel per address at a time, shared by all its sessions (HTTP/2 multiplexes the streams),
@@ -117,6 +123,18 @@ export function createGrpcAsrPool(options: GrpcAsrPoolOptions): AsrPool {
     },
     serves(modelVersion: string): boolean {
       return addressesFor(options.routes, modelVersion).length > 0;
+    },
+    ready(modelVersion: string): Promise<boolean> {
+      // One probe round per label at a time, its answer kept for a second: a load balancer
+      // polling health often does not turn into a flood of health calls on the workers.
+      const cached = readiness.get(modelVersion);
+      if (cached && Date.now() - cached.at < READINESS_CACHE_MS) return cached.answer;
+      const addresses = addressesFor(options.routes, modelVersion);
+      const answer = Promise.all(
+        addresses.map((address) => checkHealth(address, ASR_SERVICE_NAME, READINESS_PROBE_TIMEOUT_MS).then((status) => status === 'SERVING', () => false)),
+      ).then((serving) => serving.some(Boolean));
+      readiness.set(modelVersion, { at: Date.now(), answer });
+      return answer;
     },
     async close(): Promise<void> {
       closed = true;

@@ -37,6 +37,16 @@ function toSessionEvent(response: WireRecognizeResponse): AsrSessionEvent | unde
         words: (endOfTurn.words ?? []).map(toWord),
         confidence: endOfTurn.confidence ?? 0,
         reason: endOfTurn.reason ?? '',
+        silenceMs: endOfTurn.silenceMs ?? 0,
+      };
+    }
+    case 'voiceActivity': {
+      const { voiceActivity } = response as Extract<WireRecognizeResponse, { voiceActivity: unknown }>;
+      return {
+        kind: 'voice_activity',
+        processedMs: Number(voiceActivity.processedMs ?? 0),
+        silenceMs: voiceActivity.silenceMs ?? 0,
+        maxSpeechProbability: voiceActivity.maxSpeechProbability ?? 0,
       };
     }
     case 'finished': {

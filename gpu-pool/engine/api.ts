@@ -51,7 +51,15 @@ export type StreamEvent =
       words: RecognizedWord[];
       confidence: number;
       reason: 'confident_silence' | 'max_silence' | 'forced' | 'flush';
+      /** Silence between the end of the turn's speech and the decision (ms of audio). */
+      silenceMs: number;
     }
+  /**
+   * Where the stream's voice activity stands after each decoded chunk: audio processed so far,
+   * the current run of silence (0 while speaking) and the highest VAD speech probability in the
+   * chunk. The gateway's Silence and Heartbeat messages are made from it.
+   */
+  | { kind: 'voice_activity'; processedMs: number; silenceMs: number; maxSpeechProbability: number }
   /** A fatal error for this stream only; the stream is closed afterwards. */
   | { kind: 'error'; code: EngineErrorCode; message: string };
 

@@ -25,7 +25,16 @@ export function toWireResponse(event: Exclude<StreamEvent, { kind: 'error' }>): 
     case 'end_of_turn':
       return {
         event: 'endOfTurn',
-        endOfTurn: { words: event.words.map(toWireWord), confidence: event.confidence, reason: event.reason },
+        endOfTurn: { words: event.words.map(toWireWord), confidence: event.confidence, reason: event.reason, silenceMs: Math.max(0, Math.round(event.silenceMs)) },
+      };
+    case 'voice_activity':
+      return {
+        event: 'voiceActivity',
+        voiceActivity: {
+          processedMs: Math.max(0, Math.round(event.processedMs)),
+          silenceMs: Math.max(0, Math.round(event.silenceMs)),
+          maxSpeechProbability: event.maxSpeechProbability,
+        },
       };
   }
 }

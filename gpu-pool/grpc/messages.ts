@@ -44,8 +44,9 @@ export type WireRecognizeResponse =
   | { event?: 'accepted'; accepted: { workerId: string; modelVersion: string; modelType: string } }
   | { event?: 'speechStarted'; speechStarted: { timestampMs: number; confidence: number } }
   | { event?: 'words'; words: { words?: WireWord[] } }
-  | { event?: 'endOfTurn'; endOfTurn: { words?: WireWord[]; confidence?: number; reason?: string } }
-  | { event?: 'finished'; finished: { audioMs?: number } };
+  | { event?: 'endOfTurn'; endOfTurn: { words?: WireWord[]; confidence?: number; reason?: string; silenceMs?: number } }
+  | { event?: 'finished'; finished: { audioMs?: number } }
+  | { event?: 'voiceActivity'; voiceActivity: { processedMs?: number; silenceMs?: number; maxSpeechProbability?: number } };
 
 /** Which oneof member a decoded request carries (the loader sets `payload`; hand-built ones may not). */
 export function requestKind(request: WireRecognizeRequest): NonNullable<WireRecognizeRequest['payload']> | undefined {
@@ -59,7 +60,7 @@ export function requestKind(request: WireRecognizeRequest): NonNullable<WireReco
 /** Which oneof member a decoded response carries. */
 export function responseKind(response: WireRecognizeResponse): NonNullable<WireRecognizeResponse['event']> | undefined {
   if (response.event) return response.event;
-  for (const key of ['accepted', 'speechStarted', 'words', 'endOfTurn', 'finished'] as const) {
+  for (const key of ['accepted', 'speechStarted', 'words', 'endOfTurn', 'finished', 'voiceActivity'] as const) {
     if (key in response && (response as Record<string, unknown>)[key] !== undefined) return key;
   }
   return undefined;

@@ -68,6 +68,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         rateBurstMs: e.AUDIO_RATE_BURST_SECONDS * 1000,
         lenientFinalChunk: e.LENIENT_FINAL_CHUNK,
         finishTimeoutMs: e.TERMINATE_TIMEOUT_MS,
+        idleTimeoutMs: e.IDLE_SESSION_TIMEOUT_SECONDS * 1000,
       },
       drainGraceMs: e.DRAIN_GRACE_MS,
       embeddedAsrPort: e.EMBEDDED_ASR_PORT,

@@ -5,6 +5,7 @@
  * own modules and only gathered here.
  */
 import { z } from 'zod';
+import { IDLE_SESSION_SECONDS } from '../../functions/streaming/limits.ts';
 
 export const ROLES = ['embedded', 'gateway', 'asr-worker', 'license-proxy', 'usage-reporter', 'reference-upstream'] as const;
 export type Role = (typeof ROLES)[number];
@@ -31,6 +32,8 @@ export const envSchema = z.object({
   AUDIO_RATE_BURST_SECONDS: z.coerce.number().min(0).default(60),
   LENIENT_FINAL_CHUNK: flag.default(true),
   TERMINATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** The idle rule: a session whose client sends nothing this long ends (functions/streaming/limits.ts). */
+  IDLE_SESSION_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(IDLE_SESSION_SECONDS),
   /** How long live sessions may run on after SIGTERM before they are ended. */
   DRAIN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   /** Embedded: the in-process worker's gRPC port on 127.0.0.1 (0 = any free port). */

@@ -34,6 +34,25 @@ function gatewayConfig(extra: Record<string, string> = {}) {
 }
 
 describe('gateway role', () => {
+  it('health answers 503 warming until its worker is warm (self-hosted v1.2), then 200', async () => {
+    worker.server.health.setNotServing();
+    const config = gatewayConfig();
+    const sessions = await createSessionLifecycle(config.sessions, { licence: staticLicence(evaluationTerms(16), 'Connected'), logger: silent });
+    const gateway = await startGateway(config, { sessions, logger: silent });
+    try {
+      const health = `http://127.0.0.1:${gateway.port}/v3/ws/health`;
+      const warming = await fetch(health);
+      expect(warming.status).toBe(503);
+      expect(await warming.json()).toMatchObject({ status: 'warming' });
+      worker.server.health.setServing();
+      await expect.poll(async () => (await fetch(health)).status, { timeout: 5000, interval: 200 }).toBe(200);
+    } finally {
+      worker.server.health.setServing();
+      await gateway.stop();
+      await sessions.close();
+    }
+  });
+
   it('serves a session through ASR_ROUTES, ends live sessions with 1008 when the licence fails', async () => {
     const config = gatewayConfig();
     const licence = staticLicence(evaluationTerms(16), 'Connected');

@@ -152,6 +152,9 @@ export class EngineStream implements AsrStream {
     }
     if (asr.length > 0) this.onDecoded?.(this.decodedFrames * this.host.frameMs);
     this.emitWordsIfChanged();
+    if (vad.length > 0 || asr.length > 0) {
+      this.emit({ kind: 'voice_activity', processedMs: this.turn.processedMs, silenceMs: this.turn.silenceMs, maxSpeechProbability: Math.max(0, ...vad) });
+    }
     if (this.endingTurn) return;
     const decision = this.turn.decide(this.words.lastWord());
     if (decision.end) this.requestEndTurn(decision.reason, decision.confidence);
@@ -203,7 +206,7 @@ export class EngineStream implements AsrStream {
     const words = this.words.snapshot();
     if (words.length > 0) {
       this.emitWordsIfChanged();
-      this.emit({ kind: 'end_of_turn', words, confidence, reason });
+      this.emit({ kind: 'end_of_turn', words, confidence, reason, silenceMs: this.turn.silenceMs });
     }
     // Frames already decoded stay in the past: the next turn's words start after them.
     this.words = new WordAssembler(this.host.symbols, this.host.frameMs);
