@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAudioFile, type AudioFile } from '../../gpu-pool/engine/testing/audio-files.ts';
 import { TEST_WAV } from '../../gpu-pool/grpc/testing/test-engine.ts';
+import { inverseNormalize } from './itn/normalize.ts';
 import { startTestServer, streamAudio, TestClient, type TestServer } from './testing/harness.ts';
 
 let server: TestServer;
@@ -67,7 +68,8 @@ describe('v3 streaming conformance', () => {
           expect(Object.keys(word).sort()).toEqual(['confidence', 'end', 'start', 'text', 'word_is_final']);
         }
         const finals = (turn.words as Array<{ text: string; word_is_final: boolean }>).filter((w) => w.word_is_final).map((w) => w.text);
-        expect(turn.transcript).toBe(finals.join(' '));
+        // A formatted final transcript is the words in written form ("$25"), the words themselves as spoken.
+        expect(turn.transcript).toBe(turn.turn_is_formatted && turn.end_of_turn ? inverseNormalize(finals.join(' ')) : finals.join(' '));
       }
       const ends = turns.filter((turn) => turn.end_of_turn);
       expect(ends.length).toBeGreaterThan(0);

@@ -3,8 +3,9 @@
  * without punctuation; this gives them sentence shape and nothing more:
  *   - the turn's first word starts with a capital letter, and so does the pronoun "I" (I'm, I'll...);
  *   - on end of turn, the last word gets a period unless it already ends with . ? or !
- * No inverse text normalisation and no inner punctuation. Idempotent, so a model that formats
- * by itself is left as it is. `turn_is_formatted` is true exactly when this ran.
+ * No inner punctuation; written numbers, dates and times come after it, in the final transcript
+ * only (itn/normalize.ts, called by turn-builder.ts). Idempotent, so a model that formats by
+ * itself is left as it is. `turn_is_formatted` is true exactly when this ran.
  */
 import type { WordMessage } from './server-messages.ts';
 

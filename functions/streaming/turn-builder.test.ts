@@ -42,6 +42,26 @@ describe('TurnBuilder', () => {
     expect(shouting.transcript).toBe("Well I'm here.");
   });
 
+  it('writes numbers in the formatted final transcript only; words, times and partials stay as spoken', () => {
+    const spoken = ['it', 'costs', 'twenty', 'five', 'dollars'];
+    const formatted = new TurnBuilder(true);
+    const partial = formatted.partial(spoken.map((text, i) => word(text, i * 300, true)))!;
+    expect(partial.transcript).toBe('It costs twenty five dollars');
+    const end = formatted.endOfTurn(spoken.map((text, i) => word(text, i * 300, true)), 0.9)!;
+    expect(end).toMatchObject({ transcript: 'It costs $25.', utterance: 'It costs $25.' });
+    expect(end.words.map((w) => [w.text, w.start, w.end])).toEqual([
+      ['It', 0, 300],
+      ['costs', 300, 600],
+      ['twenty', 600, 900],
+      ['five', 900, 1200],
+      ['dollars.', 1200, 1500],
+    ]);
+    // The same words the partial already finalised, unchanged but for the formatter's casing and period.
+    expect(end.words.slice(0, 4)).toEqual(partial.words.slice(0, 4));
+    const unformatted = new TurnBuilder(false).endOfTurn(spoken.map((text, i) => word(text, i * 300, true)), 0.9)!;
+    expect(unformatted.transcript).toBe('it costs twenty five dollars');
+  });
+
   it('gives upper-case model output the unformatted lower-case convention', () => {
     const turns = new TurnBuilder(false);
     expect(turns.endOfTurn([word('HELLO', 0, true), word('McDonald', 300, true)], 0.9)!.transcript).toBe('hello McDonald');

@@ -4,10 +4,13 @@
  *     its own copy, whatever the worker says later;
  *   - `transcript` is the finalised words only; `words` is the finalised prefix plus the tentative tail;
  *   - times are integer milliseconds, confidences within 0–1;
- *   - on end of turn every word is final, `utterance` equals `transcript`, and turn_order moves on.
+ *   - on end of turn every word is final, `utterance` equals `transcript`, and turn_order moves on;
+ *   - with format_turns, the final transcript is also inverse-normalised (itn/normalize.ts): a string
+ *     of its own, so `words` stay what was spoken ("twenty", "five") with their times.
  */
 import type { RecognizedWord } from '../../gpu-pool/client/api.ts';
 import { formatWords } from './formatter.ts';
+import { inverseNormalize } from './itn/normalize.ts';
 import type { TurnMessage, WordMessage } from './server-messages.ts';
 
 function clamp01(value: number): number {
@@ -92,10 +95,13 @@ export class TurnBuilder {
 
   private message(words: WordMessage[], endOfTurn: boolean, confidence: number): TurnMessage {
     const shown = this.formatTurns ? formatWords(words, endOfTurn) : words;
-    const transcript = shown
+    const spoken = shown
       .filter((word) => word.word_is_final)
       .map((word) => word.text)
       .join(' ');
+    // Written forms ("$25.50", "March 3") only in a formatted final transcript: the words keep
+    // their spoken text, times and finality, so nothing a client already has changes.
+    const transcript = this.formatTurns && endOfTurn ? inverseNormalize(spoken) : spoken;
     return {
       type: 'Turn',
       turn_order: this.turnOrder,
