@@ -106,7 +106,10 @@ function cardinalText(parsed: { value: number; trailingScale?: number; decimals?
 }
 
 interface Quantity extends ParsedNumber {
+  /** Digits after "point", as spoken ("three point one four" → "14"). */
   decimals?: string;
+  /** A scale after a decimal, kept as a word: "one point five million" → "1.5 million". */
+  scaleWord?: string;
 }
 
 /** A cardinal, optionally with a decimal part ("three point one four", "point five"), or a decimal with a scale ("one point five million"). */
@@ -121,15 +124,14 @@ function quantityAt(reader: Reader, start: number, limit: number): Quantity | un
     parsed = { value: parsed.value, end: index, decimals };
     const scaleWord = reader.word(index, limit);
     if (scaleWord === 'million' || scaleWord === 'billion' || scaleWord === 'trillion') {
-      return { ...parsed, end: index + 1, decimals: undefined, value: Number(`${parsed.value}.${decimals}`), trailingScale: undefined, scaleWord } as Quantity & { scaleWord: string };
+      return { value: Number(`${parsed.value}.${decimals}`), end: index + 1, scaleWord };
     }
   }
   return parsed.end === start ? undefined : parsed;
 }
 
 function quantityText(quantity: Quantity): string {
-  const scaleWord = (quantity as Quantity & { scaleWord?: string }).scaleWord;
-  return scaleWord ? `${quantity.value} ${scaleWord}` : cardinalText(quantity);
+  return quantity.scaleWord ? `${quantity.value} ${quantity.scaleWord}` : cardinalText(quantity);
 }
 
 /** "a m", "am", "a.m.", "p m", "pm", "p.m." → AM/PM and the index after it. */
@@ -275,8 +277,7 @@ function numberAt(reader: Reader, start: number, limit: number): Replacement | u
   const amount = quantityAt(reader, start, limit);
   if (!amount) return undefined;
   if (amount.ordinal) return amount.value >= 10 ? { text: ordinalSuffix(amount.value), end: amount.end } : undefined;
-  const scaleWord = (amount as Quantity & { scaleWord?: string }).scaleWord;
-  if (amount.decimals === undefined && !scaleWord && amount.value < 10) return undefined;
+  if (amount.decimals === undefined && !amount.scaleWord && amount.value < 10) return undefined;
   return { text: quantityText(amount), end: amount.end };
 }
 
