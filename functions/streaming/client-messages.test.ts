@@ -20,6 +20,10 @@ describe('parseClientMessage', () => {
       type: 'UpdateConfiguration',
       update: { maxTurnSilenceMs: 900, formatTurns: true },
     });
+    expect(parseClientMessage('{"type":"UpdateConfiguration","session_heartbeat":true,"acknowledge_silence":false}')).toEqual({
+      type: 'UpdateConfiguration',
+      update: { sessionHeartbeat: true, acknowledgeSilence: false },
+    });
   });
 
   it('answers bad frames with 3006 and the cloud texts', () => {

@@ -46,4 +46,10 @@ describe('parseStreamingParams', () => {
       params: { sampleRate: 8000, encoding: 'pcm_mulaw', unsupported: ['speaker_labels'] },
     });
   });
+
+  it('reads session_heartbeat and acknowledge_silence (v1.2), implemented so not warned about', () => {
+    expect(parse('session_heartbeat=True&acknowledge_silence=true')).toMatchObject({ ok: true, params: { sessionHeartbeat: true, acknowledgeSilence: true, unsupported: [] } });
+    expect(parse('')).toMatchObject({ ok: true, params: { sessionHeartbeat: false, acknowledgeSilence: false } });
+    expect(parse('acknowledge_silence=maybe')).toMatchObject({ ok: false });
+  });
 });

@@ -95,6 +95,26 @@ describe('StreamingSession', () => {
     expect(sent.filter((m) => m.type === 'Warning')).toEqual([expect.objectContaining({ warning_code: 3102 })]);
   });
 
+  it('acknowledge_silence switched on by UpdateConfiguration turns the worker\'s voice activity into Silence messages', async () => {
+    const fake = fakePool(async () => undefined);
+    const { lifecycle } = fakeLifecycle();
+    const { s, sent } = session(fake.pool, lifecycle);
+    await s.start();
+    await tick();
+    const activity = (processedMs: number, silenceMs: number) => fake.emit({ kind: 'voice_activity', processedMs, silenceMs, maxSpeechProbability: 0.1 });
+    activity(1200, 1200);
+    expect(sent.filter((m) => m.type === 'Silence')).toHaveLength(0); // not asked for
+    s.receive(JSON.stringify({ type: 'UpdateConfiguration', acknowledge_silence: true }));
+    activity(2400, 2400);
+    activity(2700, 2700);
+    activity(3000, 0);
+    activity(4300, 1100);
+    expect(sent.filter((m) => m.type === 'Silence')).toEqual([
+      { type: 'Silence', start_ms: 0, end_ms: 2400 },
+      { type: 'Silence', start_ms: 3200, end_ms: 4300 },
+    ]);
+  });
+
   it('maps pool failures: full → 3009, not deployed → 3005, unreachable → 3005', async () => {
     for (const [code, expected] of [
       ['POOL_FULL', 3009],
