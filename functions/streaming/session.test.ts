@@ -110,7 +110,7 @@ describe('StreamingSession', () => {
     activity(3000, 0);
     activity(4300, 1100);
     expect(sent.filter((m) => m.type === 'Silence')).toEqual([
-      { type: 'Silence', start_ms: 0, end_ms: 2400 },
+      { type: 'Silence', start_ms: 1200, end_ms: 2400 },
       { type: 'Silence', start_ms: 3200, end_ms: 4300 },
     ]);
   });

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { HeartbeatMeter, SilenceReporter } from './voice-activity.ts';
 
 describe('SilenceReporter', () => {
-  it('reports a pause once per second of audio, each time from where it began, and forgets it on speech', () => {
+  it('reports a pause once per second of audio as consecutive stretches, and starts again after speech', () => {
     const silence = new SilenceReporter();
     // [processedMs, silenceMs] after each chunk of 300 ms.
     const steps: Array<[number, number]> = [[300, 0], [600, 200], [900, 500], [1200, 800], [1500, 1100], [1800, 1400], [2100, 1700], [2400, 2000], [2700, 2300], [3000, 0], [3300, 300], [4500, 1500]];
     const sent = steps.map(([processed, silent]) => silence.onVoiceActivity(processed, silent));
     expect(sent.filter(Boolean)).toEqual([
       { type: 'Silence', start_ms: 400, end_ms: 1500 },
-      { type: 'Silence', start_ms: 400, end_ms: 2700 },
+      { type: 'Silence', start_ms: 1500, end_ms: 2700 },
       { type: 'Silence', start_ms: 3000, end_ms: 4500 },
     ]);
   });

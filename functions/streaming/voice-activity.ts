@@ -1,8 +1,8 @@
 /**
  * The messages made from the worker's voice activity (self-hosted v1.2, docs/streaming-v3.md §2.7):
  *   - `Silence` (acknowledge_silence=true): about once a second of audio while nobody speaks,
- *     each one covering the whole silence so far (`start_ms` where it began, `end_ms` how far the
- *     worker has listened), so a client reads the pause's length from any one of them;
+ *     each one the stretch since the previous one (the first from where the pause began), so
+ *     consecutive ranges meet and never overlap: the SDKs treat them as stretches to add up;
  *   - `Heartbeat` (session_heartbeat=true): once a second of wall-clock time, whatever the audio,
  *     with the session's counters and the highest speech probability since the previous one.
  * Times are integer ms of session audio, like every other message.
@@ -16,6 +16,9 @@ export const HEARTBEAT_INTERVAL_MS = 1000;
 
 export class SilenceReporter {
   private runStartMs: number | undefined;
+  /** Where the next Silence starts. */
+  private fromMs = 0;
+  /** The end of the last Silence sent: no range ever reaches back before it. */
   private reportedToMs = 0;
 
   /** One voice_activity event; a Silence message when another interval of the pause has passed. */
@@ -26,14 +29,15 @@ export class SilenceReporter {
     }
     const startMs = Math.max(0, Math.round(processedMs - silenceMs));
     if (this.runStartMs !== startMs) {
-      // A new pause (or the worker moved the end of speech): count from its start.
+      // A new pause (or a late word moved the end of speech): count from its start.
       this.runStartMs = startMs;
-      this.reportedToMs = startMs;
+      this.fromMs = Math.max(startMs, this.reportedToMs);
     }
     const endMs = Math.round(processedMs);
-    if (endMs - this.reportedToMs < SILENCE_INTERVAL_MS) return undefined;
-    this.reportedToMs = endMs;
-    return { type: 'Silence', start_ms: startMs, end_ms: endMs };
+    if (endMs - this.fromMs < SILENCE_INTERVAL_MS) return undefined;
+    const message: SilenceMessage = { type: 'Silence', start_ms: this.fromMs, end_ms: endMs };
+    this.fromMs = this.reportedToMs = endMs;
+    return message;
   }
 }
 
