@@ -75,6 +75,13 @@ it('the unmodified assemblyai SDK streams a file over wss:// and closes cleanly'
   expect(normalise(words.join(' '))).toEqual(normalise(expected.join(' ')));
   expect(finals.every((turn) => turn.turn_is_formatted && /[.?!]$/.test(turn.transcript))).toBe(true);
   expect(events.filter((e) => e.event === 'error')).toEqual([]);
+  // The SDK asked for Heartbeat (every second) and reads them as its 'heartbeat' event.
+  const heartbeats = events.filter((e) => e.event === 'heartbeat');
+  expect(heartbeats.length).toBeGreaterThan(0);
+  for (const { data } of heartbeats) expect(data).toEqual({ type: 'Heartbeat', total_audio_received_ms: expect.any(Number), total_duration_ms: expect.any(Number), realtime_factor: expect.any(Number), max_speech_probability: expect.any(Number) });
+  for (const { data } of events.filter((e) => e.event === 'silence')) expect(data).toEqual({ type: 'Silence', start_ms: expect.any(Number), end_ms: expect.any(Number) });
+  // Asked for and implemented: no 3101 "unsupported parameters" Warning.
+  expect(events.filter((e) => e.event === 'warning')).toEqual([]);
   expect(events.at(-1)).toEqual({ event: 'closed' });
 }, 60_000);
 

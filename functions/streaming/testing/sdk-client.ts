@@ -16,9 +16,14 @@ const transcriber = new StreamingTranscriber({
   sampleRate: audio.sampleRate,
   formatTurns: true,
   speechModel: 'universal-streaming-english',
+  // v1.2 messages, as the SDK asks for them (session_heartbeat / acknowledge_silence).
+  sessionHeartbeat: true,
+  acknowledgeSilence: true,
 });
 transcriber.on('turn', (turn) => print('turn', turn));
 transcriber.on('warning', (warning) => print('warning', warning));
+transcriber.on('heartbeat', (heartbeat) => print('heartbeat', heartbeat));
+transcriber.on('silence', (silence) => print('silence', silence));
 transcriber.on('error', (error) => print('error', { message: error.message }));
 transcriber.on('close', (code, reason) => print('close', { code, reason }));
 
