@@ -19,11 +19,10 @@ import { noMetrics, type StreamingMetrics } from './metrics.ts';
 import { closeReason, ErrorText, ProtocolError } from './protocol-errors.ts';
 import type { ParseResult, StreamingParams } from './query-params.ts';
 import { WarningCode, type ServerMessage } from './server-messages.ts';
-import { resolveSpeechModel, type SpeechModelTable } from './speech-models.ts';
+import { modelFamily, resolveSpeechModel, type SpeechModelTable } from './speech-models.ts';
 import { TransmissionRate } from './transmission-rate.ts';
 import { ControlMessageRate } from './control-rate.ts';
 import { CONTROL_MESSAGE_BURST, CONTROL_MESSAGES_PER_SECOND, IDLE_SESSION_SECONDS, idleCloseReason } from './limits.ts';
-import { modelFamily } from './speech-models.ts';
 import { TurnBuilder } from './turn-builder.ts';
 import { HEARTBEAT_INTERVAL_MS, HeartbeatMeter, SilenceReporter } from './voice-activity.ts';
 import { WordDelayMeter } from './word-delay.ts';
@@ -339,7 +338,8 @@ export class StreamingSession {
 
   /**
    * Ends the session normally: the worker decodes what it has, the last Turns go out, then
-   * Termination and close 1000. Used for Terminate and for inactivity_timeout.
+   * Termination and close 1000 (with `closeText` as the reason). Used for Terminate,
+   * inactivity_timeout and the idle rule.
    */
   private async terminate(reason: string, closeText = ''): Promise<void> {
     if (this.state !== 'open') return;
