@@ -100,7 +100,6 @@ for (const { dir, file } of models) {
         const b = ref.tokens.map((t, k) => `${t}@${ref.frames[k]}`);
         const distance = editDistance(a, b);
         if (distance > 0) mismatches.push(`${c.name}: ${distance} token(s)`);
-        if (distance > 0 && process.env.DEBUG_TOKENS) console.log(c.name, '\nours  ', a.join(' '), '\nsherpa', b.join(' '));
         // A flipped near-tie: the same frames, one token id swapped for another at one of them.
         if (distance > 0 && a.length === b.length && ours.every((t, k) => t.frame === ref.frames[k])) {
           sameFrameSwaps += ours.filter((t, k) => sym(t.id) !== ref.tokens[k]).length;
@@ -122,7 +121,8 @@ for (const { dir, file } of models) {
         // int8: each activation row is rounded to 255 levels at run time, so a last-bit float
         // difference between the two onnxruntime builds (a division done as a multiplication by
         // the reciprocal, say) can move a value across a rounding boundary; that shows as
-        // near-tie flips and one-frame shifts (measured: 21 of 990 tokens with the twelfth model).
+        // near-tie flips and one-frame shifts (measured: 21 of 990 tokens with the twelfth model, 16 of
+        // 1,003 with the thirteenth).
         // Anything systematic (a wrong scale, a broken layer) is far above 4 %.
         expect(totalDistance, mismatches.join('; ')).toBeLessThanOrEqual(Math.ceil(compared * 0.04));
       } else {
