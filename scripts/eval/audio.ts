@@ -46,19 +46,19 @@ export function parseWav(buf: Buffer): Audio {
 
 export async function readAudio(path: string): Promise<Audio> {
   const buf = readFileSync(path);
-  if (buf.toString('ascii', 0, 4) === 'fLaC') {
-    const dec = new FLACDecoder();
-    await dec.ready;
-    const r = await dec.decodeFile(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
-    dec.free();
-    return { samples: r.channelData[0], sampleRate: r.sampleRate };
-  }
-  if (buf.toString('ascii', 0, 4) === 'OggS') {
-    const dec = new OggVorbisDecoder();
-    await dec.ready;
-    const r = await dec.decodeFile(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
-    dec.free();
-    return { samples: r.channelData[0], sampleRate: r.sampleRate };
-  }
+  const magic = buf.toString('ascii', 0, 4);
+  if (magic === 'fLaC') return decodeFile(new FLACDecoder(), buf);
+  if (magic === 'OggS') return decodeFile(new OggVorbisDecoder(), buf);
   return parseWav(buf);
+}
+
+/** Both wasm-audio-decoders share this interface: first channel of the whole file. */
+async function decodeFile(dec: FLACDecoder | OggVorbisDecoder, buf: Buffer): Promise<Audio> {
+  await dec.ready;
+  try {
+    const r = await dec.decodeFile(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+    return { samples: r.channelData[0], sampleRate: r.sampleRate };
+  } finally {
+    dec.free();
+  }
 }

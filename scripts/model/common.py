@@ -39,6 +39,19 @@ def seed_all(seed: int):
         pass
 
 
+def done_indices(shard):
+    """The job indices a manifest shard already holds (a worker resumes after them); unparsable
+    lines, such as one cut short by a stop, are skipped."""
+    done = set()
+    if Path(shard).exists():
+        for line in open(shard):
+            try:
+                done.add(json.loads(line)["idx"])
+            except (ValueError, KeyError):
+                pass
+    return done
+
+
 def read_jsonl(path):
     out = []
     with open(path, encoding="utf-8") as f:

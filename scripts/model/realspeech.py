@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from common import CORPUS, REPO, SAMPLE_RATE, WORK, normalize_text
+from common import CORPUS, REPO, SAMPLE_RATE, WORK, done_indices, normalize_text
 from synth import augment, resample, write_wav
 
 REALSPEECH = Path(os.environ.get("EARSHOT_REALSPEECH", REPO.parent / "shared" / "realspeech"))
@@ -58,13 +58,7 @@ def worker(k, nworkers, rows, copy, seed):
     outdir = CORPUS / name
     outdir.mkdir(parents=True, exist_ok=True)
     shard = CORPUS / f"manifest-{name}-w{k}.jsonl"
-    done = set()
-    if shard.exists():
-        for line in open(shard):
-            try:
-                done.add(json.loads(line)["idx"])
-            except ValueError:
-                pass
+    done = done_indices(shard)
     mine = [r for r in rows if r["idx"] % nworkers == k and r["idx"] not in done]
     babble = []
     t0 = time.time()

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from scipy import signal
 
-from common import CORPUS, HELDOUT_ESPEAK_VARIANTS, SAMPLE_RATE, WORK, read_jsonl
+from common import CORPUS, HELDOUT_ESPEAK_VARIANTS, SAMPLE_RATE, WORK, done_indices, read_jsonl
 
 DEFAULT_SEED = 1234
 ESPEAK_ACCENTS = ["en-us", "en", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp",
@@ -285,13 +285,7 @@ def worker(k, nworkers, split, jobs, seed, augment_on):
     outdir = CORPUS / name
     outdir.mkdir(parents=True, exist_ok=True)
     shard = CORPUS / f"manifest-{name}-w{k}.jsonl"
-    done = set()
-    if shard.exists():
-        for line in open(shard):
-            try:
-                done.add(json.loads(line)["idx"])
-            except Exception:
-                pass
+    done = done_indices(shard)
     mine = [j for j in jobs if j["idx"] % nworkers == k and j["idx"] not in done]
     babble = []
     tmpdir = tempfile.mkdtemp(prefix=f"earshot-synth-{k}-")
