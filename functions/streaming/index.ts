@@ -13,5 +13,5 @@ export { noMetrics, type StreamingMetrics } from './metrics.ts';
 export { parseStreamingParams, type StreamingParams } from './query-params.ts';
 export { DEFAULT_SPEECH_MODELS, parseSpeechModelRoutes, resolveSpeechModel, speechModelTable, type SpeechModelTable } from './speech-models.ts';
 export { CloseCode, ErrorText, ProtocolError } from './protocol-errors.ts';
-export { LARGEST_AUDIO_FRAME_BYTES, MAX_MESSAGE_BYTES } from './limits.ts';
+export { LARGEST_AUDIO_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../../runtime/config/limits.ts';
 export type * from './server-messages.ts';

@@ -9,7 +9,7 @@ import { TEST_WAV } from '../../gpu-pool/grpc/testing/test-engine.ts';
 import { startTestServer, streamAudio, TestClient, type TestServer } from './testing/harness.ts';
 import { heapUsedMb } from './testing/heap.ts';
 import { REFUSED_HANDSHAKES, rawUpgrade } from './testing/raw-upgrade.ts';
-import { CONTROL_MESSAGE_BURST, LARGEST_AUDIO_FRAME_BYTES, MAX_MESSAGE_BYTES } from './limits.ts';
+import { CONTROL_MESSAGE_BURST, LARGEST_AUDIO_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../../runtime/config/limits.ts';
 
 let server: TestServer;
 let audio: AudioFile;

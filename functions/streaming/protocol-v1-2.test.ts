@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAudioFile, type AudioFile } from '../../gpu-pool/engine/testing/audio-files.ts';
 import { TEST_WAV } from '../../gpu-pool/grpc/testing/test-engine.ts';
-import { idleCloseReason } from './limits.ts';
+import { idleCloseReason } from '../../runtime/config/limits.ts';
 import { startTestServer, streamAudio, TestClient, type TestServer } from './testing/harness.ts';
 
 let server: TestServer;

@@ -22,7 +22,7 @@ import { WarningCode, type ServerMessage } from './server-messages.ts';
 import { modelFamily, resolveSpeechModel, type SpeechModelTable } from './speech-models.ts';
 import { TransmissionRate } from './transmission-rate.ts';
 import { ControlMessageRate } from './control-rate.ts';
-import { CONTROL_MESSAGE_BURST, CONTROL_MESSAGES_PER_SECOND, IDLE_SESSION_SECONDS, idleCloseReason } from './limits.ts';
+import { CONTROL_MESSAGE_BURST, CONTROL_MESSAGES_PER_SECOND, IDLE_SESSION_SECONDS, idleCloseReason } from '../../runtime/config/limits.ts';
 import { TurnBuilder } from './turn-builder.ts';
 import { HEARTBEAT_INTERVAL_MS, HeartbeatMeter, SilenceReporter } from './voice-activity.ts';
 import { WordDelayMeter } from './word-delay.ts';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../runtime/logger.ts';
-import { evaluationTerms } from '../../runtime/license/claims.ts';
+import { testTerms } from '../../runtime/license/test-support.ts';
 import { staticLicence } from '../../runtime/license/source.ts';
 import { readSessionsConfig } from '../../runtime/sessions/config.ts';
 import { createSessionLifecycle } from '../../runtime/sessions/index.ts';
@@ -15,7 +15,7 @@ afterAll(() => cleanupPrefix(prefix));
 describe('GET /v3/token and temporary tokens (Redis)', async () => {
   const lifecycle = await createSessionLifecycle(
     { ...readSessionsConfig({}), redisUrl: TEST_REDIS_URL, redisPrefix: prefix, apiKeys: ['key-1'] },
-    { logger, licence: staticLicence({ ...evaluationTerms(10), evaluation: false, id: 'lic-t', licensee: 'Acme' }) },
+    { logger, licence: staticLicence({ ...testTerms(10), id: 'lic-t', licensee: 'Acme' }) },
   );
   afterAll(() => lifecycle.close());
   const app = createTokenRoute({ tokens: lifecycle.tokens, apiKeys: ['key-1'] });

@@ -1,10 +1,11 @@
 /**
- * Limits a client meets on the streaming endpoint beyond the protocol's own rules (frame length,
- * rate, keyterm counts), each with the close code it ends in. Listed in the README's
- * configuration table.
+ * Every limit Earshot enforces on what clients (and whoever can write to Redis) may do, in one
+ * place, each with the error or close code it ends in. The README's limits table and
+ * docs/security.md list them from this file; a variable that overrides one is validated in
+ * schema.ts (or sessions/config.ts) against the bounds given here.
  */
-import { MAX_FRAME_MS } from './audio-frames.ts';
-import { MAX_SAMPLE_RATE } from './query-params.ts';
+import { MAX_FRAME_MS } from '../../functions/streaming/audio-frames.ts';
+import { MAX_SAMPLE_RATE } from '../../functions/streaming/query-params.ts';
 
 /** The largest legal audio frame: 1000 ms of 96 kHz pcm_s16le. */
 export const LARGEST_AUDIO_FRAME_BYTES = (MAX_SAMPLE_RATE * MAX_FRAME_MS * 2) / 1000;
@@ -33,3 +34,11 @@ export const CONTROL_MESSAGES_PER_SECOND = 20;
  */
 export const IDLE_SESSION_SECONDS = 60;
 export const idleCloseReason = (seconds: number) => `Session idle: nothing received for ${seconds} s`;
+
+/**
+ * Evaluation mode (no licence): at most this many concurrent sessions, cluster-wide. Fixed: the
+ * EVALUATION_MAX_SESSIONS variable may lower it, never raise it (a larger value stops the process
+ * at start), and a gateway never takes a larger number from Redis — only a licence JWT it has
+ * verified itself can. Beyond it: Error 3009 "Too many concurrent sessions".
+ */
+export const EVALUATION_MAX_SESSIONS = 4;

@@ -5,7 +5,7 @@
  * own modules and only gathered here.
  */
 import { z } from 'zod';
-import { IDLE_SESSION_SECONDS } from '../../functions/streaming/limits.ts';
+import { IDLE_SESSION_SECONDS } from './limits.ts';
 
 export const ROLES = ['embedded', 'gateway', 'asr-worker', 'license-proxy', 'usage-reporter', 'reference-upstream'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVALUATION_MAX_SESSIONS } from '../config/limits.ts';
 
 /** How a licence is billed: flat licences report nothing, usage licences report every session. */
 export type BillingMode = 'flat' | 'usage';
@@ -48,14 +49,15 @@ export function termsFromClaims(claims: LicenceClaims): LicenceTerms {
 }
 
 /** Without any licence Earshot still runs, but small: enough to try it, not to serve production. */
-export const EVALUATION_MAX_CONCURRENT_SESSIONS = 4;
+export const EVALUATION_MAX_CONCURRENT_SESSIONS = EVALUATION_MAX_SESSIONS;
 
-export function evaluationTerms(maxConcurrentSessions = EVALUATION_MAX_CONCURRENT_SESSIONS): LicenceTerms {
+/** Evaluation terms: `maxConcurrentSessions` may lower the fixed cap, never raise it. */
+export function evaluationTerms(maxConcurrentSessions: number = EVALUATION_MAX_SESSIONS): LicenceTerms {
   return {
     id: 'evaluation',
     licensee: 'evaluation',
     billing: 'flat',
-    maxConcurrentSessions,
+    maxConcurrentSessions: Math.max(0, Math.min(EVALUATION_MAX_SESSIONS, Math.floor(maxConcurrentSessions) || 0)),
     allowedModels: ['*'],
     expiresAt: null,
     evaluation: true,

@@ -122,6 +122,15 @@ export class LicenceMonitor implements LicenceSource {
     clearInterval(this.timer);
   }
 
+  /**
+   * The verified licence JWT itself (null in evaluation mode or when the licence is unusable): what
+   * the licence proxy publishes, so that every gateway verifies the signed token, never a copy of
+   * its terms.
+   */
+  licenceToken(): string | null {
+    return this.terms && !this.terms.evaluation ? this.jwt.trim() : null;
+  }
+
   current(): LicenceView {
     const s = this.machine.snapshot();
     return { state: s.state, lastSuccessfulCheckin: s.lastSuccessfulCheckin, trustExpiration: s.trustExpiration, failure: s.failure, terms: this.terms };

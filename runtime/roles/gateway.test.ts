@@ -9,7 +9,7 @@ import { readAudioFile } from '../../gpu-pool/engine/testing/audio-files.ts';
 import { createTestEngine, TEST_WAV } from '../../gpu-pool/grpc/testing/test-engine.ts';
 import type { AsrEngine } from '../../gpu-pool/engine/api.ts';
 import { streamAudio, TestClient } from '../../functions/streaming/testing/harness.ts';
-import { evaluationTerms } from '../license/claims.ts';
+import { testTerms } from '../license/test-support.ts';
 import { staticLicence } from '../license/source.ts';
 import { loadConfig } from '../config/index.ts';
 import { createSessionLifecycle } from '../sessions/index.ts';
@@ -30,14 +30,14 @@ afterAll(async () => {
 });
 
 function gatewayConfig(extra: Record<string, string> = {}) {
-  return loadConfig({ HOST: '127.0.0.1', PORT: '0', ASR_ROUTES: `en-default=127.0.0.1:${worker.port}`, EVALUATION_MAX_SESSIONS: '16', ...extra }, ['--role', 'gateway']);
+  return loadConfig({ HOST: '127.0.0.1', PORT: '0', ASR_ROUTES: `en-default=127.0.0.1:${worker.port}`, ...extra }, ['--role', 'gateway']);
 }
 
 describe('gateway role', () => {
   it('health answers 503 warming until its worker is warm (self-hosted v1.2), then 200', async () => {
     worker.server.health.setNotServing();
     const config = gatewayConfig();
-    const sessions = await createSessionLifecycle(config.sessions, { licence: staticLicence(evaluationTerms(16), 'Connected'), logger: silent });
+    const sessions = await createSessionLifecycle(config.sessions, { licence: staticLicence(testTerms(16), 'Connected'), logger: silent });
     const gateway = await startGateway(config, { sessions, logger: silent });
     try {
       const health = `http://127.0.0.1:${gateway.port}/v3/ws/health`;
@@ -55,7 +55,7 @@ describe('gateway role', () => {
 
   it('serves a session through ASR_ROUTES, ends live sessions with 1008 when the licence fails', async () => {
     const config = gatewayConfig();
-    const licence = staticLicence(evaluationTerms(16), 'Connected');
+    const licence = staticLicence(testTerms(16), 'Connected');
     const sessions = await createSessionLifecycle(config.sessions, { licence, logger: silent });
     const gateway = await startGateway(config, { sessions, logger: silent });
     try {

@@ -34,7 +34,7 @@ export async function startLicenceProxy(
   const monitor = new LicenceMonitor({ ...licenceMonitorOptions(config), activeSessions, clock: options.clock, logger });
   const publish = async () => {
     if (!redis) return;
-    await publishLicence(redis, config.redisPrefix, monitor.current()).catch((err: Error) => logger.warn({ err: err.message }, 'could not publish the licence state to Redis'));
+    await publishLicence(redis, config.redisPrefix, monitor.current(), monitor.licenceToken()).catch((err: Error) => logger.warn({ err: err.message }, 'could not publish the licence state to Redis'));
   };
   monitor.onChange(() => void publish());
 

@@ -1,8 +1,9 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { evaluationTerms } from '../license/claims.ts';
+import { signLicence } from '../../scripts/license/licence-signer.ts';
 import { publishLicence } from '../license/redis-mirror.ts';
+import { testVendor } from '../license/test-support.ts';
 import { bullPrefix } from '../usage/queue.ts';
 import type { UsageRecord } from '../usage/record.ts';
 import { spawnGateway } from './fixtures/child.ts';
@@ -18,6 +19,8 @@ const env = {
   SESSION_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS),
   SESSION_HEARTBEAT_TTL_MS: String(TTL_MS),
   LICENSE_MIRROR_POLL_MS: '200',
+  // Gateways verify the published licence JWT with the vendor's public key themselves.
+  LICENSE_PUBLIC_KEYS: testVendor().publicPem,
 };
 const redis = new Redis(TEST_REDIS_URL);
 const queue = new Queue<UsageRecord>('earshot-usage', { connection: redis, prefix: bullPrefix(prefix) });
@@ -31,14 +34,10 @@ type Result = { ok: boolean; code?: number; reason?: string };
 
 describe('two gateway processes sharing Redis', () => {
   it('enforce the cluster-wide limit with 3009, and a SIGKILLed gateway is reaped and billed within the heartbeat window', async () => {
-    // What the licence proxy would publish: a usage licence for LIMIT concurrent sessions.
-    await publishLicence(redis, prefix, {
-      state: 'Connected',
-      lastSuccessfulCheckin: new Date(),
-      trustExpiration: new Date(Date.now() + 3600_000),
-      failure: null,
-      terms: { ...evaluationTerms(LIMIT), evaluation: false, id: 'lic-cluster', licensee: 'Acme', billing: 'usage' },
-    });
+    // What the licence proxy would publish: a usage licence JWT for LIMIT concurrent sessions.
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = await signLicence(testVendor().privatePem, { id: 'lic-cluster', licensee: 'Acme', billing: 'usage', maxConcurrentSessions: LIMIT, allowedModels: ['*'], notBefore: now - 60, expiresAt: now + 3600 });
+    await publishLicence(redis, prefix, { state: 'Connected', lastSuccessfulCheckin: new Date(), trustExpiration: new Date(Date.now() + 3600_000), failure: null, terms: null }, jwt);
     const [a, b] = await Promise.all([spawnGateway({ ...env, EARSHOT_GATEWAY_ID: 'gw-a' }), spawnGateway({ ...env, EARSHOT_GATEWAY_ID: 'gw-b' })]);
     try {
       // Both gateways race for LIMIT slots: exactly LIMIT admissions win, the rest get 3009.

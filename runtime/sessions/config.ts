@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { EVALUATION_MAX_SESSIONS } from '../config/limits.ts';
 import type { UsageSettings } from '../usage/settings.ts';
 
 /**
@@ -47,6 +48,15 @@ function opt(env: Env, name: string): string | undefined {
   return v ? v : undefined;
 }
 
+/** EVALUATION_MAX_SESSIONS may lower the fixed evaluation cap; a licence is what raises it. */
+function evaluationCap(env: Env): number {
+  const n = int(env, 'EVALUATION_MAX_SESSIONS', EVALUATION_MAX_SESSIONS);
+  if (!Number.isInteger(n) || n > EVALUATION_MAX_SESSIONS) {
+    throw new Error(`EVALUATION_MAX_SESSIONS must be a whole number from 0 to ${EVALUATION_MAX_SESSIONS} (evaluation mode is capped at ${EVALUATION_MAX_SESSIONS} concurrent sessions; a licence raises the limit), got ${env.EVALUATION_MAX_SESSIONS}`);
+  }
+  return n;
+}
+
 export function readSessionsConfig(env: Env = process.env): SessionsConfig {
   return {
     redisUrl: opt(env, 'REDIS_URL'),
@@ -64,7 +74,7 @@ export function readSessionsConfig(env: Env = process.env): SessionsConfig {
       audience: opt(env, 'LICENSE_AUDIENCE'),
       checkinIntervalMs: int(env, 'LICENSE_CHECKIN_INTERVAL_MS', 60_000),
       trustWindowMs: int(env, 'LICENSE_TRUST_WINDOW_MS', 24 * 3600_000),
-      evaluationMaxSessions: int(env, 'EVALUATION_MAX_SESSIONS', 4),
+      evaluationMaxSessions: evaluationCap(env),
       mirrorPollMs: int(env, 'LICENSE_MIRROR_POLL_MS', 2000),
     },
     usage: {

@@ -91,7 +91,19 @@ export async function createSessionLifecycle(config: SessionsConfig, deps: Sessi
   let licence = deps.licence;
   let stopMirror: (() => void) | undefined;
   if (!licence) {
-    const mirror = mirrorLicence({ redis, prefix: config.redisPrefix, pollMs: config.licence.mirrorPollMs, logger, clock, evaluationMaxSessions: config.licence.evaluationMaxSessions });
+    // Gateways verify the published licence JWT themselves, with their own LICENSE_PUBLIC_KEYS.
+    const mirror = mirrorLicence({
+      redis,
+      prefix: config.redisPrefix,
+      pollMs: config.licence.mirrorPollMs,
+      logger,
+      clock,
+      evaluationMaxSessions: config.licence.evaluationMaxSessions,
+      publicKeys: config.licence.publicKeys,
+      issuer: config.licence.issuer,
+      audience: config.licence.audience,
+      trustWindowMs: config.licence.trustWindowMs,
+    });
     await mirror.refresh();
     stopMirror = mirror.stop;
     licence = mirror;

@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { evaluationTerms } from '../license/claims.ts';
+import { testTerms } from '../license/test-support.ts';
 import { manualClock } from '../license/clock.ts';
 import { staticLicence } from '../license/source.ts';
 import { createLogger } from '../logger.ts';
@@ -16,7 +16,7 @@ describe('embedded (in-memory) lifecycle', () => {
   it('limits, ends exactly once, reaps sessions that stop heartbeating, and skips flat billing', async () => {
     const clock = manualClock();
     const records: UsageRecord[] = [];
-    const licence = staticLicence({ ...evaluationTerms(2), evaluation: false, id: 'lic-m', licensee: 'Acme', billing: 'usage' });
+    const licence = staticLicence({ ...testTerms(2), id: 'lic-m', licensee: 'Acme', billing: 'usage' });
     const lifecycle = await createSessionLifecycle(
       { ...readSessionsConfig({}), redisUrl: undefined, heartbeatIntervalMs: 60_000, heartbeatTtlMs: 1000 },
       { logger, clock, licence, usage: { submit: async (r) => void records.push(...r), close: async () => {} } },

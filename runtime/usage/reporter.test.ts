@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createReferenceUsageTracker } from '../../functions/reference/usage-tracker.ts';
 import { listen } from '../../functions/reference/listen.ts';
-import { evaluationTerms } from '../license/claims.ts';
+import { testTerms } from '../license/test-support.ts';
 import { staticLicence } from '../license/source.ts';
 import { createLogger } from '../logger.ts';
 import { bullPrefix } from './queue.ts';
@@ -60,7 +60,7 @@ describe('usage reporting: nothing lost', () => {
 
     const gateway = await createSessionLifecycle(
       { ...readSessionsConfig({}), redisUrl: TEST_REDIS_URL, redisPrefix: prefix, gatewayId: 'gw-usage' },
-      { logger, licence: staticLicence({ ...evaluationTerms(10_000), evaluation: false, id: 'lic-usage', licensee: 'Acme', billing: 'usage' }) },
+      { logger, licence: staticLicence({ ...testTerms(10_000), id: 'lic-usage', licensee: 'Acme', billing: 'usage' }) },
     );
     const queue = new Queue('earshot-usage', { connection: { host: '127.0.0.1', port: 6379 }, prefix: bullPrefix(prefix) });
     let streamed = 0;
@@ -127,7 +127,7 @@ describe('usage reporting: nothing lost', () => {
       // The last gateway vanishes mid-session: the reporter itself reaps and bills it.
       const orphanGateway = await createSessionLifecycle(
         { ...readSessionsConfig({}), redisUrl: TEST_REDIS_URL, redisPrefix: prefix, gatewayId: 'gw-orphan', heartbeatTtlMs: 500 },
-        { logger, licence: staticLicence({ ...evaluationTerms(10), evaluation: false, id: 'lic-usage', licensee: 'Acme', billing: 'usage' }) },
+        { logger, licence: staticLicence({ ...testTerms(10), id: 'lic-usage', licensee: 'Acme', billing: 'usage' }) },
       );
       await orphanGateway.admit({ sessionId: 'orphan', speechModel: 'universal-streaming-english', billingSubject: 'Acme', startedAt: new Date() });
       orphanGateway.progress('orphan', 3);
@@ -164,7 +164,7 @@ describe('usage reporting: nothing lost', () => {
     const flatPrefix = testPrefix('flat');
     const gateway = await createSessionLifecycle(
       { ...readSessionsConfig({}), redisUrl: TEST_REDIS_URL, redisPrefix: flatPrefix },
-      { logger, licence: staticLicence({ ...evaluationTerms(10), evaluation: false, id: 'lic-flat', licensee: 'Acme', billing: 'flat' }) },
+      { logger, licence: staticLicence({ ...testTerms(10), id: 'lic-flat', licensee: 'Acme', billing: 'flat' }) },
     );
     try {
       expect(await gateway.admit({ sessionId: 'f1', speechModel: 'x', billingSubject: 'Acme', startedAt: new Date() })).toEqual({ ok: true });

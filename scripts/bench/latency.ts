@@ -20,6 +20,7 @@ import WebSocket from 'ws';
 import { readAudio } from '../audio/read-audio.ts';
 import { resample, toPcm16 } from '../audio/resample.ts';
 import { TESTDATA_DIR } from '../../gpu-pool/engine/testing/test-data.ts';
+import { testLicenceEnv } from '../../runtime/license/test-support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -47,7 +48,7 @@ function freePort(): Promise<number> {
 async function startServer(): Promise<{ endpoint: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/main.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', EVALUATION_MAX_SESSIONS: String(Math.max(SESSIONS, 4)), LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...(await testLicenceEnv(SESSIONS)), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { createTestEngine } from '../../../gpu-pool/grpc/testing/test-engine.ts';
 import type { AsrEngine } from '../../../gpu-pool/engine/api.ts';
 import { loadConfig } from '../../../runtime/config/index.ts';
+import { testLicenceEnv } from '../../../runtime/license/test-support.ts';
 import { startEmbedded, type EmbeddedHandle } from '../../../runtime/roles/embedded.ts';
 
 /** The real recordings (gpu-pool/engine/testing/test-data.ts: EARSHOT_TESTDATA, else ../shared/testdata). */
@@ -23,7 +24,9 @@ export interface TestServer {
 export async function startTestServer(env: Record<string, string> = {}, engine?: AsrEngine): Promise<TestServer> {
   const ownEngine = !engine;
   const asrEngine = engine ?? (await createTestEngine());
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', EVALUATION_MAX_SESSIONS: '64', DRAIN_GRACE_MS: '1000', ...env });
+  // Evaluation mode is capped at 4 sessions: tests run under a test licence for 64 unless they bring their own.
+  const licence = env.LICENSE_FILE_PATH || env.EVALUATION_MAX_SESSIONS ? {} : await testLicenceEnv(64);
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DRAIN_GRACE_MS: '1000', ...licence, ...env });
   const embedded = await startEmbedded(config, { engine: asrEngine, env: { ...process.env, ...env }, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   const port = embedded.gateway.port;
   return {
