@@ -5,24 +5,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAudioFile, type AudioFile } from '../../gpu-pool/engine/testing/audio-files.ts';
-import { TEST_WAV } from '../../gpu-pool/grpc/testing/test-engine.ts';
+import type { AsrEngine } from '../../gpu-pool/engine/api.ts';
+import { createTestEngine, TEST_WAV } from '../../gpu-pool/grpc/testing/test-engine.ts';
 import { startTestServer, streamAudio, TestClient, type TestServer } from './testing/harness.ts';
 import { heapUsedMb } from './testing/heap.ts';
 import { REFUSED_HANDSHAKES, rawUpgrade } from './testing/raw-upgrade.ts';
 import { CONTROL_MESSAGE_BURST, LARGEST_AUDIO_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../../runtime/config/limits.ts';
 
 let server: TestServer;
+let engine: AsrEngine;
 let audio: AudioFile;
 let reference: string;
 
 /** One whole session on the test recording at 4× real time; its end-of-turn transcripts. */
-async function healthySession(): Promise<string> {
-  const client = new TestClient(`${server.url}/v3/ws?sample_rate=${audio.sampleRate}`);
-  await client.type('Begin');
-  await streamAudio(client, audio.samples, audio.sampleRate, 100, 4);
-  client.send({ type: 'Terminate' });
-  await client.type('Termination');
-  expect((await client.closed).code).toBe(1000);
+async function healthySession(on = server): Promise<string> {
+  const client = await wholeSession(on);
   return client
     .ofType('Turn')
     .filter((turn) => turn.end_of_turn)
@@ -30,8 +27,19 @@ async function healthySession(): Promise<string> {
     .join(' | ');
 }
 
+async function wholeSession(on: TestServer): Promise<TestClient> {
+  const client = new TestClient(`${on.url}/v3/ws?sample_rate=${audio.sampleRate}`);
+  await client.type('Begin');
+  await streamAudio(client, audio.samples, audio.sampleRate, 100, 4);
+  client.send({ type: 'Terminate' });
+  await client.type('Termination');
+  expect((await client.closed).code).toBe(1000);
+  return client;
+}
+
 beforeAll(async () => {
-  server = await startTestServer();
+  engine = await createTestEngine();
+  server = await startTestServer({}, engine);
   audio = await readAudioFile(TEST_WAV);
   reference = await healthySession();
   expect(reference.length).toBeGreaterThan(0);
@@ -39,6 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  await engine?.close();
 });
 
 describe('streaming limits', () => {
@@ -101,5 +110,30 @@ describe('streaming limits', () => {
     await largest.type('Termination');
     expect((await largest.closed).code).toBe(1000);
     expect(await healthy).toBe(reference);
+  });
+});
+
+describe('maximum turn length', () => {
+  it('ends a turn whose words span past MAX_TURN_SECONDS; every word still arrives, in order', async () => {
+    const cut = await startTestServer({ MAX_TURN_SECONDS: '1' }, engine);
+    try {
+      const finals = (client: TestClient) => client.ofType('Turn').filter((turn) => turn.end_of_turn) as Array<{ words: Array<{ start: number; end: number; text: string }>; transcript: string }>;
+      const whole = finals(await wholeSession(server));
+      const limited = finals(await wholeSession(cut));
+      const longest = Math.max(...whole.map((turn) => turn.words.at(-1)!.end - turn.words[0]!.start));
+      expect(longest).toBeGreaterThan(1000); // the recording has a turn longer than the limit
+      expect(limited.length).toBeGreaterThan(whole.length);
+      for (const turn of limited) {
+        // Cut once its words reach 1 s, plus what the worker decoded before it took the endpoint.
+        expect(turn.words.at(-1)!.end - turn.words[0]!.start).toBeLessThan(2000);
+      }
+      const words = (turns: typeof whole) => turns.flatMap((turn) => turn.words.map((word) => word.start));
+      const starts = words(limited);
+      expect(starts).toEqual([...starts].sort((a, b) => a - b));
+      process.stdout.write(`[max turn] ${whole.length} turns (longest ${longest} ms) -> ${limited.length} turns; words ${words(whole).length} -> ${starts.length}\n[max turn] whole:   ${whole.map((t) => t.transcript).join(' | ')}\n[max turn] limited: ${limited.map((t) => t.transcript).join(' | ')}\n`);
+      expect(Math.abs(starts.length - words(whole).length)).toBeLessThanOrEqual(Math.max(2, words(whole).length * 0.2));
+    } finally {
+      await cut.stop();
+    }
   });
 });

@@ -48,6 +48,7 @@ export function createStreamingRoutes(deps: StreamingRouteDeps): Hono {
           {
             send: (text) => ws.send(text),
             close: (code, reason) => ws.close(code, reason),
+            bufferedAmount: () => ws.raw?.bufferedAmount ?? 0,
           },
           { params, authorization, onEnded: () => deps.live.remove(session!) },
           deps,

@@ -33,9 +33,10 @@ function fakePool(open: () => Promise<void>) {
   const keytermUpdates: string[][] = [];
   let listener: (event: AsrSessionEvent) => void = () => undefined;
   let cancelled = false;
+  let forced = 0;
   const session: AsrSession = {
     sendAudio: (audio) => void received.push(audio),
-    forceEndpoint: () => undefined,
+    forceEndpoint: () => void forced++,
     updateConfiguration: () => undefined,
     updateKeyterms: (keyterms) => void keytermUpdates.push(keyterms),
     finish: async () => {
@@ -46,18 +47,25 @@ function fakePool(open: () => Promise<void>) {
     on: (l) => void (listener = l),
   };
   const pool: AsrPool = { open: async () => (await open(), session), serves: (label) => label === 'en-default', close: async () => undefined };
-  return { pool, received, keytermUpdates, emit: (event: AsrSessionEvent) => listener(event), isCancelled: () => cancelled };
+  return { pool, received, keytermUpdates, emit: (event: AsrSessionEvent) => listener(event), isCancelled: () => cancelled, forced: () => forced };
 }
 
 function recordingSocket() {
   const sent: Array<Record<string, unknown>> = [];
   const closes: Array<{ code: number; reason: string }> = [];
-  return { socket: { send: (text: string) => void sent.push(JSON.parse(text)), close: (code: number, reason: string) => void closes.push({ code, reason }) }, sent, closes };
+  /** What the socket reports as queued and unsent; tests set it to play a client that stopped reading. */
+  const unread = { bytes: 0 };
+  return {
+    socket: { send: (text: string) => void sent.push(JSON.parse(text)), close: (code: number, reason: string) => void closes.push({ code, reason }), bufferedAmount: () => unread.bytes },
+    sent,
+    closes,
+    unread,
+  };
 }
 
-function session(pool: AsrPool, lifecycle: SessionLifecycle, query = 'sample_rate=16000') {
+function session(pool: AsrPool, lifecycle: SessionLifecycle, query = 'sample_rate=16000', overrides: Partial<StreamingConfig> = {}) {
   const rec = recordingSocket();
-  const s = new StreamingSession(rec.socket, { params: parseStreamingParams(new URLSearchParams(query)), authorization: 'self-hosted' }, { pool, lifecycle, config, logger: pino({ level: 'silent' }) });
+  const s = new StreamingSession(rec.socket, { params: parseStreamingParams(new URLSearchParams(query)), authorization: 'self-hosted' }, { pool, lifecycle, config: { ...config, ...overrides }, logger: pino({ level: 'silent' }) });
   return { s, ...rec };
 }
 
@@ -165,5 +173,58 @@ describe('StreamingSession', () => {
     await tick();
     expect(sent).toEqual([]);
     expect(ended).toEqual([expect.objectContaining({ reason: 'client_gone' })]);
+  });
+});
+
+describe('StreamingSession limits on what the gateway sends', () => {
+  const word = (text: string, startMs: number, endMs: number) => ({ text, startMs, endMs, confidence: 0.9, isFinal: false });
+
+  it('ends a session whose client stopped reading with 3005 once its unsent messages pass the limit, and frees the worker', async () => {
+    const fake = fakePool(async () => undefined);
+    const { lifecycle, ended } = fakeLifecycle();
+    const { s, sent, closes, unread } = session(fake.pool, lifecycle, 'sample_rate=16000', { outboundBufferLimitBytes: 100_000 });
+    await s.start();
+    await tick();
+    fake.emit({ kind: 'words', words: [word('one', 0, 300)] });
+    unread.bytes = 100_000; // at the limit: still fine
+    fake.emit({ kind: 'words', words: [word('one', 0, 300), word('two', 300, 600)] });
+    expect(closes).toEqual([]);
+    unread.bytes = 100_001;
+    fake.emit({ kind: 'words', words: [word('one', 0, 300), word('two', 300, 600), word('three', 600, 900)] });
+    expect(sent.at(-1)).toEqual({ type: 'Error', error_code: 3005, error: 'Session Cancelled: Client not reading: 98 KiB of messages unsent' });
+    expect(closes).toEqual([{ code: 3005, reason: 'Session Cancelled: Client not reading: 98 KiB of messages unsent' }]);
+    expect(fake.isCancelled()).toBe(true);
+    await tick();
+    expect(ended).toHaveLength(1);
+    // Nothing more is sent to it.
+    const count = sent.length;
+    fake.emit({ kind: 'words', words: [word('four', 900, 1200)] });
+    expect(sent).toHaveLength(count);
+  });
+
+  it('ends a turn that grows past the maximum turn length, as ForceEndpoint does, once per turn', async () => {
+    const fake = fakePool(async () => undefined);
+    fake.pool.serves = () => true; // a Pro-family model, whose final Turns say why they ended
+    const { lifecycle } = fakeLifecycle();
+    const { s, sent } = session(fake.pool, lifecycle, 'sample_rate=16000&speech_model=u3-rt-pro', { maxTurnMs: 1000 });
+    await s.start();
+    await tick();
+    fake.emit({ kind: 'words', words: [word('a', 0, 400), word('b', 400, 900)] });
+    expect(fake.forced()).toBe(0);
+    fake.emit({ kind: 'words', words: [word('a', 0, 400), word('b', 400, 900), word('c', 900, 1000)] });
+    expect(fake.forced()).toBe(1);
+    fake.emit({ kind: 'words', words: [word('a', 0, 400), word('b', 400, 900), word('c', 900, 1000), word('d', 1000, 1100)] });
+    expect(fake.forced()).toBe(1); // already asked for this turn
+    fake.emit({ kind: 'end_of_turn', words: [word('a', 0, 400), word('b', 400, 900), word('c', 900, 1000), word('d', 1000, 1100)], confidence: 0.5, reason: 'forced', silenceMs: 0 });
+    expect(sent.at(-1)).toMatchObject({ type: 'Turn', end_of_turn: true, transcript: 'a b c d', turn_end_reason: 'max_turn_length' });
+    // The next turn is measured from its own first word.
+    fake.emit({ kind: 'words', words: [word('e', 1200, 2000)] });
+    expect(fake.forced()).toBe(1);
+    fake.emit({ kind: 'words', words: [word('e', 1200, 2000), word('f', 2000, 2300)] });
+    expect(fake.forced()).toBe(2);
+    // A client's own ForceEndpoint keeps its reason.
+    fake.emit({ kind: 'end_of_turn', words: [word('e', 1200, 2000), word('f', 2000, 2300)], confidence: 0.5, reason: 'forced', silenceMs: 0 });
+    fake.emit({ kind: 'end_of_turn', words: [word('g', 2400, 2500)], confidence: 0.5, reason: 'forced', silenceMs: 0 });
+    expect(sent.at(-1)).toMatchObject({ type: 'Turn', end_of_turn: true, transcript: 'g', turn_end_reason: 'force_endpoint' });
   });
 });

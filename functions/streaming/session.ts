@@ -22,7 +22,16 @@ import { WarningCode, type ServerMessage } from './server-messages.ts';
 import { modelFamily, resolveSpeechModel, type SpeechModelTable } from './speech-models.ts';
 import { TransmissionRate } from './transmission-rate.ts';
 import { ControlMessageRate } from './control-rate.ts';
-import { CONTROL_MESSAGE_BURST, CONTROL_MESSAGES_PER_SECOND, IDLE_SESSION_SECONDS, idleCloseReason } from '../../runtime/config/limits.ts';
+import {
+  clientNotReadingText,
+  CONTROL_MESSAGE_BURST,
+  CONTROL_MESSAGES_PER_SECOND,
+  IDLE_SESSION_SECONDS,
+  idleCloseReason,
+  MAX_TURN_SECONDS,
+  MAX_TURN_WORDS,
+  OUTBOUND_BUFFER_LIMIT_BYTES,
+} from '../../runtime/config/limits.ts';
 import { TurnBuilder } from './turn-builder.ts';
 import { HEARTBEAT_INTERVAL_MS, HeartbeatMeter, SilenceReporter } from './voice-activity.ts';
 import { WordDelayMeter } from './word-delay.ts';
@@ -31,6 +40,8 @@ import { WordDelayMeter } from './word-delay.ts';
 export interface SessionSocket {
   send(text: string): void;
   close(code: number, reason: string): void;
+  /** Bytes queued for the client and not yet taken by its connection (ws `bufferedAmount`). */
+  bufferedAmount?(): number;
 }
 
 export interface StreamingConfig {
@@ -43,6 +54,10 @@ export interface StreamingConfig {
   finishTimeoutMs: number;
   /** The idle rule without inactivity_timeout (ms); default limits.ts IDLE_SESSION_SECONDS. */
   idleTimeoutMs?: number;
+  /** Outbound bytes a client may leave unread before 3005 (limits.ts OUTBOUND_BUFFER_LIMIT_BYTES). */
+  outboundBufferLimitBytes?: number;
+  /** Longest turn before it is ended for the client (ms; limits.ts MAX_TURN_SECONDS). */
+  maxTurnMs?: number;
 }
 
 export interface SessionDeps {
@@ -91,6 +106,8 @@ export class StreamingSession {
   private expiryTimer: NodeJS.Timeout | undefined;
   private inactivityTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  /** The open turn hit the maximum turn length and was force-ended; cleared by its end_of_turn. */
+  private turnCut = false;
   private readonly silence = new SilenceReporter();
   private readonly heartbeat = new HeartbeatMeter();
 
@@ -309,10 +326,14 @@ export class StreamingSession {
         return;
       case 'words':
         this.sendTurn(this.turns!.partial(event.words));
+        this.limitTurnLength(event.words);
         return;
-      case 'end_of_turn':
-        this.sendTurn(this.turns!.endOfTurn(event.words, event.confidence, event));
+      case 'end_of_turn': {
+        const end = this.turnCut && event.reason === 'forced' ? { ...event, reason: 'max_turn_length' } : event;
+        this.turnCut = false;
+        this.sendTurn(this.turns!.endOfTurn(event.words, event.confidence, end));
         return;
+      }
       case 'voice_activity': {
         this.heartbeat.onVoiceActivity(event.maxSpeechProbability);
         // Tracked also while not asked for, so a mid-session UpdateConfiguration starts on time.
@@ -327,6 +348,17 @@ export class StreamingSession {
         this.fail(poolErrorToProtocol(event.error, this.speechModel, this.modelVersion));
         return;
     }
+  }
+
+  /** The maximum turn length (limits.ts): a turn whose words span too long is ended like ForceEndpoint. */
+  private limitTurnLength(words: Array<{ startMs: number; endMs: number }>): void {
+    if (this.turnCut || words.length === 0 || this.state !== 'open') return;
+    const maxTurnMs = this.deps.config.maxTurnMs ?? MAX_TURN_SECONDS * 1000;
+    const spanMs = words[words.length - 1]!.endMs - words[0]!.startMs;
+    if (spanMs < maxTurnMs && words.length < MAX_TURN_WORDS) return;
+    this.turnCut = true;
+    this.log.info({ spanMs, words: words.length, maxTurnMs }, 'maximum turn length: ending the turn');
+    this.link!.forceEndpoint();
   }
 
   private sendTurn(turn: ReturnType<TurnBuilder['partial']>): void {
@@ -447,6 +479,14 @@ export class StreamingSession {
       this.socket.send(JSON.stringify(message));
     } catch (error) {
       this.log.debug({ err: error }, 'send failed (socket closing)');
+      return;
+    }
+    // A client that stopped reading: end it before its messages fill the gateway's memory.
+    const unsent = this.socket.bufferedAmount?.() ?? 0;
+    const limit = this.deps.config.outboundBufferLimitBytes ?? OUTBOUND_BUFFER_LIMIT_BYTES;
+    if (unsent > limit && this.state !== 'closed' && message.type !== 'Error' && message.type !== 'Termination') {
+      this.log.warn({ unsentBytes: unsent, limit }, 'client not reading: ending the session');
+      this.fail(new ProtocolError(3005, clientNotReadingText(unsent)));
     }
   }
 }

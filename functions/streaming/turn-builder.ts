@@ -48,6 +48,8 @@ export const TURN_END_REASONS: Readonly<Record<string, string>> = {
   max_silence: 'max_turn_silence',
   forced: 'force_endpoint',
   flush: 'session_end',
+  // The gateway's maximum turn length (runtime/config/limits.ts) ended the turn.
+  max_turn_length: 'max_turn_length',
 };
 
 /** How the worker ended a turn (the end_of_turn event's reason and silence). */

@@ -69,6 +69,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         lenientFinalChunk: e.LENIENT_FINAL_CHUNK,
         finishTimeoutMs: e.TERMINATE_TIMEOUT_MS,
         idleTimeoutMs: e.IDLE_SESSION_TIMEOUT_SECONDS * 1000,
+        outboundBufferLimitBytes: e.OUTBOUND_BUFFER_LIMIT_BYTES,
+        maxTurnMs: e.MAX_TURN_SECONDS * 1000,
       },
       drainGraceMs: e.DRAIN_GRACE_MS,
       embeddedAsrPort: e.EMBEDDED_ASR_PORT,

@@ -42,3 +42,24 @@ export const idleCloseReason = (seconds: number) => `Session idle: nothing recei
  * verified itself can. Beyond it: Error 3009 "Too many concurrent sessions".
  */
 export const EVALUATION_MAX_SESSIONS = 4;
+
+/**
+ * Outbound buffer: messages the gateway has queued for a client but the client's connection has
+ * not taken yet (ws `bufferedAmount`). A client that stops reading would otherwise make every
+ * Turn pile up in the gateway's memory. Above this the session ends with Error 3005
+ * `Session Cancelled: Client not reading ...` and the socket is closed (ws destroys it 30 s later
+ * if the client does not even read the close). Normal sessions have a few KB in flight.
+ * OUTBOUND_BUFFER_LIMIT_BYTES overrides it.
+ */
+export const OUTBOUND_BUFFER_LIMIT_BYTES = 4 * 1024 * 1024;
+export const clientNotReadingText = (bytes: number) => `Session Cancelled: Client not reading: ${Math.round(bytes / 1024)} KiB of messages unsent`;
+
+/**
+ * Maximum turn length: a turn of continuous speech is ended (as if the client had sent
+ * ForceEndpoint) once its words span this long, so a partial Turn — which repeats the whole open
+ * turn — never grows without bound. The turn's end-of-turn message says `turn_end_reason:
+ * max_turn_length` (Pro family); the next words start a new turn, nothing is lost.
+ * MAX_TURN_SECONDS overrides it. Also a hard cap on the words of one turn, whatever their times.
+ */
+export const MAX_TURN_SECONDS = 60;
+export const MAX_TURN_WORDS = 400;
