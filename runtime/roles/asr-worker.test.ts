@@ -14,7 +14,7 @@ const ROLE_ENTRY = fileURLToPath(new URL('./asr-worker.ts', import.meta.url));
 describe('asr-worker role', () => {
   it('reads the seed-compatible environment with its defaults', () => {
     const defaults = asrWorkerOptionsFromEnv({});
-    expect(defaults).toMatchObject({ port: 50051, maxOpenStreams: 48, modelVersions: ['en-default'], drainGraceMs: 60_000, decoding: 'auto', preferInt8: true });
+    expect(defaults).toMatchObject({ port: 50051, maxOpenStreams: 48, modelVersions: ['en-default'], drainGraceMs: 60_000, decoding: 'auto', preferInt8: true, provider: 'auto' });
     expect(defaults.modelDir).toMatch(/models\/earshot-en$/);
     const custom = asrWorkerOptionsFromEnv({
       SERVER_PORT: '50052',
@@ -25,12 +25,14 @@ describe('asr-worker role', () => {
       ASR_THREADS: '1',
       ASR_DECODING: 'greedy_search',
       ASR_PREFER_INT8: 'false',
+      ASR_PROVIDER: 'cuda',
     });
-    expect(custom).toMatchObject({ port: 50052, maxOpenStreams: 8, modelVersions: ['ml-default', 'multi'], modelDir: '/models/ml', workers: 2, threads: 1, decoding: 'greedy_search', preferInt8: false });
+    expect(custom).toMatchObject({ port: 50052, maxOpenStreams: 8, modelVersions: ['ml-default', 'multi'], modelDir: '/models/ml', workers: 2, threads: 1, decoding: 'greedy_search', preferInt8: false, provider: 'cuda' });
     expect(() => asrWorkerOptionsFromEnv({ MODEL_VERSION: 'ml-default' })).toThrow(/MODEL_DIR/);
     expect(() => asrWorkerOptionsFromEnv({ MAX_OPEN_STREAMS: 'many' })).toThrow(/MAX_OPEN_STREAMS/);
     expect(() => asrWorkerOptionsFromEnv({ ASR_DECODING: 'fast' })).toThrow(/ASR_DECODING/);
     expect(() => asrWorkerOptionsFromEnv({ ASR_PREFER_INT8: 'maybe' })).toThrow(/ASR_PREFER_INT8/);
+    expect(() => asrWorkerOptionsFromEnv({ ASR_PROVIDER: 'gpu' })).toThrow(/ASR_PROVIDER/);
   });
 
   describe('as its own process (the container entry point)', () => {

@@ -38,6 +38,11 @@ export interface AsrWorkerOptions {
   preferInt8?: boolean;
   /** Search for sessions (ASR_DECODING): auto (default), greedy_search or modified_beam_search. */
   decoding?: EngineOptions['decoding'];
+  /**
+   * Execution provider (ASR_PROVIDER): auto (CUDA when a GPU and the provider library are there,
+   * else CPU), cpu, or cuda — which fails at start without them (the GPU images set it).
+   */
+  provider?: EngineOptions['provider'];
   /** How long live sessions may run on after stop() (DRAIN_GRACE_MS). Default 60 s. */
   drainGraceMs: number;
   /** Prometheus /metrics port (METRICS_PORT); unset = no metrics listener. */
@@ -78,6 +83,8 @@ export function asrWorkerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): A
   if (decoding !== 'auto' && decoding !== 'greedy_search' && decoding !== 'modified_beam_search') {
     throw new Error(`ASR_DECODING must be auto, greedy_search or modified_beam_search, got '${decoding}'`);
   }
+  const provider = env.ASR_PROVIDER?.trim() || 'auto';
+  if (provider !== 'auto' && provider !== 'cpu' && provider !== 'cuda') throw new Error(`ASR_PROVIDER must be auto, cpu or cuda, got '${provider}'`);
   return {
     port: integer('SERVER_PORT', env.SERVER_PORT, 50051)!,
     host: env.SERVER_HOST ?? '0.0.0.0',
@@ -87,6 +94,7 @@ export function asrWorkerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): A
     workers: integer('ASR_WORKERS', env.ASR_WORKERS, undefined),
     threads: integer('ASR_THREADS', env.ASR_THREADS, undefined),
     decoding,
+    provider,
     preferInt8: boolean('ASR_PREFER_INT8', env.ASR_PREFER_INT8, true),
     drainGraceMs: integer('DRAIN_GRACE_MS', env.DRAIN_GRACE_MS, 60_000)!,
     metricsPort: integer('METRICS_PORT', env.METRICS_PORT, undefined),
@@ -99,7 +107,7 @@ async function loadEngine(options: AsrWorkerOptions): Promise<AsrEngine> {
   const { createEngine } = (await import(enginePath)) as {
     createEngine: (options: EngineOptions) => AsrEngine | Promise<AsrEngine>;
   };
-  return createEngine({ modelDir: options.modelDir, workers: options.workers, threadsPerWorker: options.threads, decoding: options.decoding ?? 'auto', preferInt8: options.preferInt8 ?? true });
+  return createEngine({ modelDir: options.modelDir, workers: options.workers, threadsPerWorker: options.threads, decoding: options.decoding ?? 'auto', preferInt8: options.preferInt8 ?? true, provider: options.provider ?? 'auto' });
 }
 
 export async function startAsrWorker(options: AsrWorkerOptions = asrWorkerOptionsFromEnv()): Promise<AsrWorkerHandle> {
