@@ -63,3 +63,16 @@ export const clientNotReadingText = (bytes: number) => `Session Cancelled: Clien
  */
 export const MAX_TURN_SECONDS = 60;
 export const MAX_TURN_WORDS = 400;
+
+/**
+ * Temporary tokens (GET /v3/token): live (issued, not yet used or expired) tokens per API key and
+ * in all, cluster-wide. Beyond either: HTTP 429 `{"error": "Too many live temporary tokens ..."}`.
+ * Each token lives at most 600 s (the protocol's expires_in_seconds bound), so a key minting as
+ * fast as it can holds at most this many. Issuing costs the same whatever the store holds: an
+ * expiry index (a heap in memory, sorted sets in Redis) drops expired tokens, nothing scans.
+ * Without EARSHOT_API_KEYS only loopback clients may mint tokens (the embedded playground); set
+ * an allow-list to mint from elsewhere.
+ */
+export const LIVE_TOKENS_PER_KEY = 1000;
+export const LIVE_TOKENS_TOTAL = 100_000;
+export const TOKEN_MAX_LIFETIME_SECONDS = 600;
