@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { AsrPoolError, type AsrPool, type AsrSession, type AsrSessionEvent } from '../../gpu-pool/client/api.ts';
 import type { SessionEnd, SessionLifecycle } from '../../runtime/sessions/lifecycle.ts';
 import { parseStreamingParams } from './query-params.ts';
+import type { Punctuator } from './punctuation/punctuator.ts';
 import { StreamingSession, type StreamingConfig } from './session.ts';
 import { speechModelTable } from './speech-models.ts';
 
@@ -142,14 +143,20 @@ describe('StreamingSession', () => {
     }
   });
 
-  it('a worker error mid-session ends it with 3005; a vanished client cancels the worker session and is billed once', async () => {
-    const fake = fakePool(async () => undefined);
+  it('a worker lost mid-session with no other worker to take it ends it with 3005; a vanished client cancels the worker session and is billed once', async () => {
+    // The link reopens the session elsewhere (asr-link.test.ts); here the reopen is refused.
+    let opens = 0;
+    const fake = fakePool(async () => {
+      if (opens++ > 0) throw new AsrPoolError('UNAVAILABLE', 'no worker reachable');
+    });
     const { lifecycle, ended } = fakeLifecycle();
     const first = session(fake.pool, lifecycle);
     await first.s.start();
     await tick();
     fake.emit({ kind: 'error', error: new AsrPoolError('INTERNAL', 'inference failed') });
-    expect(first.sent.at(-1)).toEqual({ type: 'Error', error_code: 3005, error: 'Session Cancelled: An error occurred' });
+    await tick();
+    expect(opens).toBe(2);
+    expect(first.sent.at(-1)).toEqual({ type: 'Error', error_code: 3005, error: 'Session Cancelled: no en-default ASR worker is reachable' });
 
     const fake2 = fakePool(async () => undefined);
     const second = session(fake2.pool, lifecycle);
@@ -226,5 +233,48 @@ describe('StreamingSession limits on what the gateway sends', () => {
     fake.emit({ kind: 'end_of_turn', words: [word('e', 1200, 2000), word('f', 2000, 2300)], confidence: 0.5, reason: 'forced', silenceMs: 0 });
     fake.emit({ kind: 'end_of_turn', words: [word('g', 2400, 2500)], confidence: 0.5, reason: 'forced', silenceMs: 0 });
     expect(sent.at(-1)).toMatchObject({ type: 'Turn', end_of_turn: true, transcript: 'g', turn_end_reason: 'force_endpoint' });
+  });
+});
+
+describe('StreamingSession with a punctuation model', () => {
+  const spoken = (text: string, startMs: number) => ({ text, startMs, endMs: startMs + 200, confidence: 0.9, isFinal: true });
+
+  it('sends a formatted final turn before anything that came after it, and Termination last', async () => {
+    // A slow model: the next turn's words and the session's end arrive while it runs.
+    const punctuator: Punctuator = {
+      punctuate: async (words) => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return { marks: words.map((_, i) => (i === words.length - 1 ? '?' : i === 0 ? ',' : '')), cases: words.map((w) => (w === 'paris' ? 'capital' : 'lower')) };
+      },
+    };
+    const fake = fakePool(async () => undefined);
+    const { lifecycle } = fakeLifecycle();
+    const rec = recordingSocket();
+    const s = new StreamingSession(rec.socket, { params: parseStreamingParams(new URLSearchParams('sample_rate=16000&format_turns=true')), authorization: 'self-hosted' }, { pool: fake.pool, lifecycle, config, logger: pino({ level: 'silent' }), punctuator });
+    await s.start();
+    await tick();
+    fake.emit({ kind: 'end_of_turn', words: [spoken('well', 0), spoken('is', 300), spoken('it', 500), spoken('paris', 700)], confidence: 0.9, reason: 'confident_silence', silenceMs: 400 });
+    fake.emit({ kind: 'words', words: [{ ...spoken('next', 2000), isFinal: false }] });
+    s.receive(JSON.stringify({ type: 'Terminate' }));
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const types = rec.sent.map((m) => `${m.type}${m.type === 'Turn' ? `:${m.turn_order}:${m.end_of_turn}` : ''}`);
+    expect(types).toEqual(['Begin', 'Turn:0:true', 'Turn:1:false', 'Turn:1:true', 'Termination']);
+    expect(rec.sent[1]).toMatchObject({ transcript: 'Well, is it Paris?', turn_is_formatted: true });
+    expect(rec.closes).toEqual([{ code: 1000, reason: '' }]);
+  });
+
+  it('formats by the rules when the model fails, and leaves unformatted sessions alone', async () => {
+    const punctuator: Punctuator = { punctuate: async () => Promise.reject(new Error('model crashed')) };
+    const fake = fakePool(async () => undefined);
+    const { lifecycle } = fakeLifecycle();
+    for (const [query, transcript] of [['format_turns=true', 'Hello there.'], ['format_turns=false', 'hello there']] as const) {
+      const rec = recordingSocket();
+      const s = new StreamingSession(rec.socket, { params: parseStreamingParams(new URLSearchParams(`sample_rate=16000&${query}`)), authorization: 'self-hosted' }, { pool: fake.pool, lifecycle, config, logger: pino({ level: 'silent' }), punctuator });
+      await s.start();
+      await tick();
+      fake.emit({ kind: 'end_of_turn', words: [spoken('hello', 0), spoken('there', 300)], confidence: 0.9, reason: 'confident_silence', silenceMs: 400 });
+      await tick();
+      expect(rec.sent.at(-1)).toMatchObject({ type: 'Turn', end_of_turn: true, transcript });
+    }
   });
 });
