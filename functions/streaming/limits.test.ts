@@ -137,3 +137,25 @@ describe('maximum turn length', () => {
     }
   });
 });
+
+describe('audio budget per client across sessions', () => {
+  it('bursting just under 60 s, hanging up and reconnecting ends the next burst with 3007', async () => {
+    const budgeted = await startTestServer({ CLIENT_AUDIO_BURST_SECONDS: '60' }, engine);
+    try {
+      const silence = new Uint8Array(32_000); // 1000 ms of 16 kHz pcm_s16le
+      const first = new TestClient(`${budgeted.url}/v3/ws?sample_rate=16000`);
+      await first.type('Begin');
+      for (let i = 0; i < 58; i++) first.sendAudio(silence);
+      first.socket.close();
+      await first.closed;
+      const second = new TestClient(`${budgeted.url}/v3/ws?sample_rate=16000`);
+      await second.type('Begin');
+      for (let i = 0; i < 10 && second.socket.readyState === second.socket.OPEN; i++) second.sendAudio(silence);
+      const error = await second.type('Error');
+      expect(error).toMatchObject({ error_code: 3007, error: expect.stringMatching(/^Audio Transmission Rate Exceeded: this client's sessions are 6\d\.\d s of audio ahead of real time \(at most 60 s together\)$/) });
+      expect((await second.closed).code).toBe(3007);
+    } finally {
+      await budgeted.stop();
+    }
+  });
+});

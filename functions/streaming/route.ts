@@ -3,10 +3,14 @@
  * Query parameters are parsed here, before the upgrade; everything else — auth included, so the
  * client gets a proper Error frame rather than a failed handshake — happens in the session.
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import type { SessionLifecycle } from '../../runtime/sessions/lifecycle.ts';
+import { CLIENT_AUDIO_BURST_SECONDS } from '../../runtime/config/limits.ts';
+import { frameDurationMs } from './audio-frames.ts';
+import { ClientBudgets } from './client-budget.ts';
 import { LiveSessions } from './live-sessions.ts';
 import { ProtocolError } from './protocol-errors.ts';
 import { parseStreamingParams } from './query-params.ts';
@@ -22,8 +26,19 @@ export interface StreamingRouteDeps extends SessionDeps {
   live: LiveSessions;
 }
 
+/** The client's address as this process sees it (a proxy's, behind one). */
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function createStreamingRoutes(deps: StreamingRouteDeps): Hono {
   const app = new Hono();
+  // Audio ahead of real time per client address across its sessions (runtime/config/limits.ts).
+  const budgets = new ClientBudgets(deps.config.clientAudioBurstMs ?? CLIENT_AUDIO_BURST_SECONDS * 1000);
 
   // Not a WebSocket upgrade, or the gateway is draining: answer in plain HTTP.
   const gate: MiddlewareHandler = async (c, next) => {
@@ -38,19 +53,29 @@ export function createStreamingRoutes(deps: StreamingRouteDeps): Hono {
     const url = new URL(c.req.url);
     const params = parseStreamingParams(url.searchParams);
     const authorization = c.req.header('authorization');
+    const client = clientAddress(c);
     let session: StreamingSession | undefined;
+    let budget: ReturnType<ClientBudgets['open']> | undefined;
     return {
       onOpen(_event, ws) {
         // A handshake that failed or a client that hung up first (runtime/roles/websocket-endpoint.ts):
         // nothing to serve.
         if (ws.readyState !== SOCKET_OPEN) return;
+        budget = budgets.open(client);
         session = new StreamingSession(
           {
             send: (text) => ws.send(text),
             close: (code, reason) => ws.close(code, reason),
             bufferedAmount: () => ws.raw?.bufferedAmount ?? 0,
           },
-          { params, authorization, onEnded: () => deps.live.remove(session!) },
+          {
+            params,
+            authorization,
+            onEnded: () => {
+              deps.live.remove(session!);
+              budget?.release();
+            },
+          },
           deps,
         );
         deps.live.add(session);
@@ -58,9 +83,17 @@ export function createStreamingRoutes(deps: StreamingRouteDeps): Hono {
       },
       onMessage(event) {
         const data = event.data;
-        if (typeof data === 'string') session?.receive(data);
-        else if (data instanceof ArrayBuffer) session?.receive(new Uint8Array(data));
-        else if (ArrayBuffer.isView(data)) session?.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        if (typeof data === 'string') return session?.receive(data);
+        const audio = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : undefined;
+        if (!audio || !session) return;
+        if (params.ok && session.isOpen) {
+          try {
+            budget?.add(frameDurationMs(audio.byteLength, params.params.sampleRate, params.params.encoding));
+          } catch (error) {
+            return session.fail(error);
+          }
+        }
+        session.receive(audio);
       },
       onClose() {
         session?.socketClosed();

@@ -58,6 +58,8 @@ export interface StreamingConfig {
   outboundBufferLimitBytes?: number;
   /** Longest turn before it is ended for the client (ms; limits.ts MAX_TURN_SECONDS). */
   maxTurnMs?: number;
+  /** Audio ahead of real time per client address, over all its sessions (ms; limits.ts CLIENT_AUDIO_BURST_SECONDS). */
+  clientAudioBurstMs?: number;
 }
 
 export interface SessionDeps {

@@ -71,6 +71,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         idleTimeoutMs: e.IDLE_SESSION_TIMEOUT_SECONDS * 1000,
         outboundBufferLimitBytes: e.OUTBOUND_BUFFER_LIMIT_BYTES,
         maxTurnMs: e.MAX_TURN_SECONDS * 1000,
+        clientAudioBurstMs: e.CLIENT_AUDIO_BURST_SECONDS * 1000,
       },
       drainGraceMs: e.DRAIN_GRACE_MS,
       embeddedAsrPort: e.EMBEDDED_ASR_PORT,

@@ -76,3 +76,16 @@ export const MAX_TURN_WORDS = 400;
 export const LIVE_TOKENS_PER_KEY = 1000;
 export const LIVE_TOKENS_TOTAL = 100_000;
 export const TOKEN_MAX_LIFETIME_SECONDS = 600;
+
+/**
+ * Audio ahead of real time per client address, summed over all its sessions on a gateway: the
+ * per-session rule (AUDIO_RATE_BURST_SECONDS) alone let a client burst just under 60 s, hang up
+ * and reconnect, feeding 161× real time. A client's sessions together may run this far ahead;
+ * the allowance drains at real time for each of its open sessions (and at real time while it has
+ * none), so any number of real-time sessions never touch it. Beyond: Error 3007
+ * `Audio Transmission Rate Exceeded: this client's sessions are <x> s of audio ahead of real time
+ * (at most 60 s together)`.
+ */
+export const CLIENT_AUDIO_BURST_SECONDS = 60;
+export const clientRateText = (aheadSeconds: number, burstSeconds: number) =>
+  `Audio Transmission Rate Exceeded: this client's sessions are ${aheadSeconds.toFixed(1)} s of audio ahead of real time (at most ${burstSeconds} s together)`;

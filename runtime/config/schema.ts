@@ -5,7 +5,7 @@
  * own modules and only gathered here.
  */
 import { z } from 'zod';
-import { IDLE_SESSION_SECONDS, MAX_TURN_SECONDS, OUTBOUND_BUFFER_LIMIT_BYTES } from './limits.ts';
+import { CLIENT_AUDIO_BURST_SECONDS, IDLE_SESSION_SECONDS, MAX_TURN_SECONDS, OUTBOUND_BUFFER_LIMIT_BYTES } from './limits.ts';
 
 export const ROLES = ['embedded', 'gateway', 'asr-worker', 'license-proxy', 'usage-reporter', 'reference-upstream'] as const;
 export type Role = (typeof ROLES)[number];
@@ -38,6 +38,8 @@ export const envSchema = z.object({
   OUTBOUND_BUFFER_LIMIT_BYTES: z.coerce.number().int().min(64 * 1024).default(OUTBOUND_BUFFER_LIMIT_BYTES),
   /** The maximum turn length (limits.ts). */
   MAX_TURN_SECONDS: z.coerce.number().min(1).max(3600).default(MAX_TURN_SECONDS),
+  /** Audio ahead of real time per client address, over all its sessions (limits.ts). */
+  CLIENT_AUDIO_BURST_SECONDS: z.coerce.number().min(0).default(CLIENT_AUDIO_BURST_SECONDS),
   /** How long live sessions may run on after SIGTERM before they are ended. */
   DRAIN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   /** Embedded: the in-process worker's gRPC port on 127.0.0.1 (0 = any free port). */
