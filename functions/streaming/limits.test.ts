@@ -117,7 +117,7 @@ describe('maximum turn length', () => {
   it('ends a turn whose words span past MAX_TURN_SECONDS; every word still arrives, in order', async () => {
     const cut = await startTestServer({ MAX_TURN_SECONDS: '1' }, engine);
     try {
-      const finals = (client: TestClient) => client.ofType('Turn').filter((turn) => turn.end_of_turn) as Array<{ words: Array<{ start: number; end: number; text: string }>; transcript: string }>;
+      const finals = (client: TestClient) => client.ofType('Turn').filter((turn) => turn.end_of_turn) as unknown as Array<{ words: Array<{ start: number; end: number; text: string }>; transcript: string }>;
       const whole = finals(await wholeSession(server));
       const limited = finals(await wholeSession(cut));
       const longest = Math.max(...whole.map((turn) => turn.words.at(-1)!.end - turn.words[0]!.start));

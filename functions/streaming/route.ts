@@ -10,7 +10,7 @@ import type { WebSocket } from 'ws';
 import type { SessionLifecycle } from '../../runtime/sessions/lifecycle.ts';
 import { CLIENT_AUDIO_BURST_SECONDS } from '../../runtime/config/limits.ts';
 import { frameDurationMs } from './audio-frames.ts';
-import { ClientBudgets } from './client-budget.ts';
+import { ClientBudgets, type ClientAudioBudget } from './client-budget.ts';
 import { LiveSessions } from './live-sessions.ts';
 import { ProtocolError } from './protocol-errors.ts';
 import { parseStreamingParams } from './query-params.ts';
@@ -38,7 +38,9 @@ function clientAddress(c: Context): string {
 export function createStreamingRoutes(deps: StreamingRouteDeps): Hono {
   const app = new Hono();
   // Audio ahead of real time per client address across its sessions (runtime/config/limits.ts).
-  const budgets = new ClientBudgets(deps.config.clientAudioBurstMs ?? CLIENT_AUDIO_BURST_SECONDS * 1000);
+  // 0 switches it off (a same-host TLS proxy makes every client one address; eval tools at --speed 4).
+  const burstMs = deps.config.clientAudioBurstMs ?? CLIENT_AUDIO_BURST_SECONDS * 1000;
+  const budgets = burstMs > 0 ? new ClientBudgets(burstMs) : undefined;
 
   // Not a WebSocket upgrade, or the gateway is draining: answer in plain HTTP.
   const gate: MiddlewareHandler = async (c, next) => {
@@ -55,13 +57,13 @@ export function createStreamingRoutes(deps: StreamingRouteDeps): Hono {
     const authorization = c.req.header('authorization');
     const client = clientAddress(c);
     let session: StreamingSession | undefined;
-    let budget: ReturnType<ClientBudgets['open']> | undefined;
+    let budget: ClientAudioBudget | undefined;
     return {
       onOpen(_event, ws) {
         // A handshake that failed or a client that hung up first (runtime/roles/websocket-endpoint.ts):
         // nothing to serve.
         if (ws.readyState !== SOCKET_OPEN) return;
-        budget = budgets.open(client);
+        budget = budgets?.open(client);
         session = new StreamingSession(
           {
             send: (text) => ws.send(text),

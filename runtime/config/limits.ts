@@ -84,7 +84,9 @@ export const TOKEN_MAX_LIFETIME_SECONDS = 600;
  * the allowance drains at real time for each of its open sessions (and at real time while it has
  * none), so any number of real-time sessions never touch it. Beyond: Error 3007
  * `Audio Transmission Rate Exceeded: this client's sessions are <x> s of audio ahead of real time
- * (at most 60 s together)`.
+ * (at most 60 s together)`. CLIENT_AUDIO_BURST_SECONDS overrides it; 0 switches it off (behind a
+ * proxy on the same host every client has one address; tools that stream many files faster than
+ * real time from one host, such as `npm run eval:api -- --speed 4`).
  */
 export const CLIENT_AUDIO_BURST_SECONDS = 60;
 export const clientRateText = (aheadSeconds: number, burstSeconds: number) =>

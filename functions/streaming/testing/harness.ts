@@ -27,7 +27,7 @@ export async function startTestServer(env: Record<string, string> = {}, engine?:
   // Evaluation mode is capped at 4 sessions: tests run under a test licence for 64 unless they bring their own.
   const licence = env.LICENSE_FILE_PATH || env.EVALUATION_MAX_SESSIONS ? {} : await testLicenceEnv(64);
   // Every test client shares 127.0.0.1: tests that want the per-client audio budget set CLIENT_AUDIO_BURST_SECONDS.
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DRAIN_GRACE_MS: '1000', CLIENT_AUDIO_BURST_SECONDS: '100000', ...licence, ...env });
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DRAIN_GRACE_MS: '1000', CLIENT_AUDIO_BURST_SECONDS: '0', ...licence, ...env });
   const embedded = await startEmbedded(config, { engine: asrEngine, env: { ...process.env, ...env }, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   const port = embedded.gateway.port;
   return {
