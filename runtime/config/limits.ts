@@ -91,3 +91,13 @@ export const TOKEN_MAX_LIFETIME_SECONDS = 600;
 export const CLIENT_AUDIO_BURST_SECONDS = 60;
 export const clientRateText = (aheadSeconds: number, burstSeconds: number) =>
   `Audio Transmission Rate Exceeded: this client's sessions are ${aheadSeconds.toFixed(1)} s of audio ahead of real time (at most ${burstSeconds} s together)`;
+
+/**
+ * Server pings: the gateway pings every WebSocket this often; a client whose connection has not
+ * answered (pong) by the next ping is gone (black-holed, NAT entry dropped, laptop asleep) and its
+ * socket is destroyed, which ends its session as a vanished client (worker freed, billed). This is
+ * about the connection, and is separate from the idle rule (IDLE_SESSION_SECONDS, about the
+ * client's messages): a client with inactivity_timeout up to 3600 s, or one that is still sending
+ * into a dead path, is found within two intervals. Browsers and the SDKs answer pings by themselves.
+ */
+export const SERVER_PING_INTERVAL_SECONDS = 30;

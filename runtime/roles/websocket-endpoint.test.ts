@@ -83,3 +83,39 @@ describe('WebSocket endpoint', () => {
     healthy.close();
   });
 });
+
+describe('server pings', () => {
+  it('destroys a connection that stops answering pings within two intervals; one that answers stays', async () => {
+    const app = new Hono();
+    const endpoint = createWebSocketEndpoint(app, { maxPayloadBytes: 64 * 1024, pingIntervalMs: 100 });
+    const closedOnServer: number[] = [];
+    app.get('/', endpoint.upgradeWebSocket(() => ({ onClose: (event) => void closedOnServer.push(event.code) })));
+    const pinged = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    endpoint.attach(pinged);
+    await new Promise<void>((resolve) => pinged.once('listening', () => resolve()));
+    const url = `ws://127.0.0.1:${(pinged.address() as { port: number }).port}/`;
+    const connect = (autoPong: boolean) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const client = new WebSocket(url, { autoPong });
+        client.once('open', () => resolve(client));
+        client.once('error', reject);
+      });
+    try {
+      const [silent, healthy] = await Promise.all([connect(false), connect(true)]);
+      let pings = 0;
+      silent.on('ping', () => pings++);
+      const closed = new Promise<number>((resolve) => silent.once('close', (code) => resolve(code)));
+      const started = Date.now();
+      expect(await closed).toBe(1006); // destroyed, no close frame
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(pings).toBeGreaterThanOrEqual(1);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(healthy.readyState).toBe(WebSocket.OPEN);
+      expect(closedOnServer).toHaveLength(1); // the route heard the close: its session ends
+      healthy.close();
+    } finally {
+      pinged.closeAllConnections();
+      await new Promise((resolve) => pinged.close(resolve));
+    }
+  });
+});

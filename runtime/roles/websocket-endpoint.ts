@@ -17,6 +17,7 @@ import { createNodeWebSocket } from '@hono/node-ws';
 import type { Hono } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { SERVER_PING_INTERVAL_SECONDS } from '../config/limits.ts';
 
 // The library reports socket errors (a message over the size limit, a bad frame) as an ErrorEvent,
 // which Node 20 does not have: it logged a ReferenceError and the route's onError never ran.
@@ -34,6 +35,8 @@ globals.ErrorEvent ??= class ErrorEvent extends Event {
 export interface WebSocketLimits {
   /** The largest WebSocket message accepted; a larger one closes the socket with 1009. */
   maxPayloadBytes: number;
+  /** Server ping period (ms; default runtime/config/limits.ts SERVER_PING_INTERVAL_SECONDS); no pong by the next ping = gone. */
+  pingIntervalMs?: number;
 }
 
 export interface WebSocketEndpoint {
@@ -65,11 +68,40 @@ function releaseFailedHandshakes(wss: WebSocketServer): void {
   };
 }
 
+/**
+ * Pings every connection each interval; one that has not answered the previous ping is destroyed
+ * (its close event ends the session as a vanished client).
+ */
+function pingConnections(wss: WebSocketServer, intervalMs: number): void {
+  const answered = new WeakSet<WebSocket>();
+  wss.on('connection', (ws: WebSocket) => {
+    answered.add(ws);
+    ws.on('pong', () => answered.add(ws));
+  });
+  const timer = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!answered.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      answered.delete(ws);
+      try {
+        ws.ping();
+      } catch {
+        // closing: the next round terminates it
+      }
+    }
+  }, intervalMs);
+  timer.unref();
+  wss.once('close', () => clearInterval(timer));
+}
+
 export function createWebSocketEndpoint(app: Hono, limits: WebSocketLimits): WebSocketEndpoint {
   const { wss, injectWebSocket, upgradeWebSocket } = createNodeWebSocket({ app });
   // The library builds its server with ws's defaults (100 MiB messages); `ws` reads this option
   // for each new connection.
   wss.options.maxPayload = limits.maxPayloadBytes;
   releaseFailedHandshakes(wss);
+  pingConnections(wss, limits.pingIntervalMs ?? SERVER_PING_INTERVAL_SECONDS * 1000);
   return { upgradeWebSocket: upgradeWebSocket as unknown as UpgradeWebSocket<WebSocket>, attach: injectWebSocket };
 }
