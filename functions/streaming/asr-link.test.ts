@@ -20,6 +20,14 @@ const frame = (ms: number, tag: number) => {
 };
 const word = (text: string, startMs: number, endMs: number, isFinal: boolean): RecognizedWord => ({ text, startMs, endMs, confidence: 0.9, isFinal });
 
+/** What the session makes of the events (turn-builder.ts). */
+function turnMessages(events: AsrSessionEvent[]) {
+  const turns = new TurnBuilder(false);
+  return events.flatMap((event) =>
+    event.kind === 'words' ? [turns.partial(event.words)] : event.kind === 'end_of_turn' ? [turns.endOfTurn(event.words, event.confidence)] : [],
+  );
+}
+
 interface FakeWorker {
   audio: Uint8Array[];
   emit(event: AsrSessionEvent): void;
@@ -62,44 +70,58 @@ function scriptedPool(refuse: Record<number, AsrPoolError> = {}) {
 }
 
 describe('AsrLink failover', () => {
-  it('reopens on another worker from shortly before the last final word, in session time, with no final word lost or repeated', async () => {
+  it('reopens on another worker with the current turn from its start, in session time, with no final word lost or repeated', async () => {
     const { pool, workers } = scriptedPool();
     const events: AsrSessionEvent[] = [];
-    const link = new AsrLink(pool, request, (event) => events.push(event), { logger, prerollMs: 500 });
+    const link = new AsrLink(pool, request, (event) => events.push(event), { logger });
     for (let index = 0; index < 10; index++) link.sendAudio(frame(200, index)); // 0–2000 ms
     await tick();
     const first = workers[0];
     expect(first.audio.map((audio) => audio[0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    // Turn 0 ends; in turn 1 'one' is final (ends 1500 ms), 'two' tentative.
-    first.emit({ kind: 'end_of_turn', words: [word('hello', 100, 600, true)], confidence: 0.9, reason: 'confident_silence', silenceMs: 300 });
+    // Turn 0 ends after the worker decoded 1000 ms; in turn 1 'one' is final, 'two' tentative.
+    first.emit({ kind: 'voice_activity', processedMs: 1000, silenceMs: 400, maxSpeechProbability: 0.1 });
+    first.emit({ kind: 'end_of_turn', words: [word('hello', 100, 600, true)], confidence: 0.9, reason: 'confident_silence', silenceMs: 400 });
     first.emit({ kind: 'words', words: [word('one', 1200, 1500, true), word('two', 1600, 1900, false)] });
     first.emit({ kind: 'error', error: new AsrPoolError('UNAVAILABLE', 'Connection dropped') });
     link.sendAudio(frame(200, 10)); // arrives while reopening: buffered, replayed in order
     await tick();
 
     const second = workers[1];
-    // Replay from the frame holding 1500 − 500 ms: frames 5.. (1000 ms on), then the new one.
+    // Turn 1 from its start (1000 ms, frame 5), then the new frame.
     expect(second.audio.map((audio) => audio[0])).toEqual([5, 6, 7, 8, 9, 10]);
-    // The new worker hears 'one' again (its time 200–500 = session 1200–1500): dropped; its
-    // 'two' and 'three' are shifted by 1000 ms and follow the turn's final 'one'.
+    // The new worker hears the turn again, in its own time (0 = session 1000 ms).
     second.emit({ kind: 'words', words: [word('one', 200, 500, true), word('two', 600, 900, true), word('three', 1000, 1150, false)] });
     second.emit({ kind: 'end_of_turn', words: [word('one', 200, 500, true), word('two', 600, 900, true), word('three', 1000, 1150, true)], confidence: 0.8, reason: 'flush', silenceMs: 0 });
-    const turns = new TurnBuilder(false);
-    const messages = events.flatMap((event) =>
-      event.kind === 'words' ? [turns.partial(event.words)] : event.kind === 'end_of_turn' ? [turns.endOfTurn(event.words, event.confidence)] : [],
-    );
+    const messages = turnMessages(events);
     const finals = messages.filter((message) => message?.end_of_turn).map((message) => [message!.turn_order, message!.transcript]);
     expect(finals).toEqual([
       [0, 'hello'],
       [1, 'one two three'],
     ]);
-    const last = messages.at(-1)!;
-    expect(last.words.map((w) => [w.text, w.start, w.end])).toEqual([
+    expect(messages.at(-1)!.words.map((w) => [w.text, w.start, w.end])).toEqual([
       ['one', 1200, 1500],
       ['two', 1600, 1900],
       ['three', 2000, 2150],
     ]);
     expect(events.some((event) => event.kind === 'error')).toBe(false);
+  });
+
+  it('a turn longer than the buffer: replays what is kept, keeps the final words and takes the new words after them', async () => {
+    const { pool, workers } = scriptedPool();
+    const events: AsrSessionEvent[] = [];
+    const link = new AsrLink(pool, request, (event) => events.push(event), { logger, replayLimitMs: 1000 });
+    for (let index = 0; index < 10; index++) link.sendAudio(frame(200, index)); // one long turn, 0–2000 ms
+    await tick();
+    workers[0].emit({ kind: 'words', words: [word('one', 100, 400, true), word('two', 500, 800, true), word('three', 1300, 1500, false)] });
+    workers[0].emit({ kind: 'error', error: new AsrPoolError('UNAVAILABLE', 'gone') });
+    await tick();
+    expect(workers[0].audio.map((audio) => audio[0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]); // nothing goes before the first worker accepted
+    expect(workers[1].audio.map((audio) => audio[0])).toEqual([5, 6, 7, 8, 9]); // the last 1000 ms
+    // From 1000 ms: 'three' again, then 'four'; nothing before 'two' ended (800 ms) is in there.
+    workers[1].emit({ kind: 'end_of_turn', words: [word('three', 300, 500, true), word('four', 600, 900, true)], confidence: 0.8, reason: 'flush', silenceMs: 0 });
+    const last = turnMessages(events).at(-1)!;
+    expect([last.end_of_turn, last.transcript]).toEqual([true, 'one two three four']);
+    expect(last.words.map((w) => w.start)).toEqual([100, 500, 1300, 1600]);
   });
 
   it('finish() survives a worker lost while finishing: the next worker finishes, in session time', async () => {
@@ -153,13 +175,4 @@ describe('AsrLink failover', () => {
     expect(got).toEqual([{ kind: 'error', error: bad }]);
   });
 
-  it('keeps at most replayLimitMs of audio while no word is final', async () => {
-    const { pool, workers } = scriptedPool();
-    const link = new AsrLink(pool, request, () => undefined, { logger, replayLimitMs: 1000 });
-    for (let index = 0; index < 10; index++) link.sendAudio(frame(200, index));
-    await tick();
-    workers[0].emit({ kind: 'error', error: new AsrPoolError('UNAVAILABLE', 'gone') });
-    await tick();
-    expect(workers[1].audio.map((audio) => audio[0])).toEqual([5, 6, 7, 8, 9]);
-  });
 });

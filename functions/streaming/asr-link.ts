@@ -5,12 +5,15 @@
  * meanwhile — audio included — and replays it in order once a worker accepted the session.
  *
  * It also survives its worker: when the worker dies mid-session (UNAVAILABLE, a reset stream,
- * INTERNAL) the link opens the session on another worker and replays the audio since shortly
- * before the last finalised word (replay-buffer.ts). The new worker's times are shifted to
- * session time, its words before that point are dropped (the gateway already sent them as
- * final), and the current turn's finalised words are put in front of its words, so the session
- * (turn-builder.ts) sees one continuous turn: no error, no lost or repeated final words, the
- * same turn_order. Only when no worker takes the session does the client get the error (3005).
+ * INTERNAL) the link opens the session on another worker and replays the current turn's audio,
+ * from the silence where the previous turn ended (replay-buffer.ts). The new worker starts in
+ * silence, as a session does, so it hears the turn as the lost one did; its times are shifted to
+ * session time, and turn-builder.ts keeps the turn's words already sent as final (finalised words
+ * never change), so the client sees one continuous turn: no error, no lost or repeated final
+ * words, the same turn_order. A turn longer than the buffer (30 s) is replayed from where the
+ * buffer starts instead: then the new worker's words before the last final word are dropped and
+ * the turn's final words put in front of its own. Only when no worker takes the session does
+ * the client get the error (3005).
  */
 import { AsrPoolError, type AsrPool, type AsrSession, type AsrSessionEvent, type AsrSessionRequest, type RecognizedWord, type TurnDetectionOptions } from '../../gpu-pool/client/api.ts';
 import { createLogger, type Logger } from '../../runtime/logger.ts';
@@ -22,15 +25,12 @@ type Operation = (session: AsrSession) => void;
 export interface AsrLinkOptions {
   /** Audio kept for a replay (ms). Past it the oldest goes: a worker lost then costs those words. */
   replayLimitMs?: number;
-  /** Audio replayed from before the last final word, so the new worker starts with context (ms). */
-  prerollMs?: number;
   /** Worker losses one session survives. */
   maxReopens?: number;
   logger?: Logger;
 }
 
 export const REPLAY_LIMIT_MS = 30_000;
-const PREROLL_MS = 500;
 const MAX_REOPENS = 3;
 
 /** Mid-session failures another worker may not have: the worker or the hop went away, or it failed this stream. */
@@ -47,14 +47,19 @@ export class AsrLink {
   private readonly request: AsrSessionRequest;
   private readonly replay: ReplayBuffer;
   private readonly replayLimitMs: number;
-  private readonly prerollMs: number;
   private readonly maxReopens: number;
   private readonly log: Logger;
   private reopens = 0;
+  private connected = false;
   /** Session time at which the current worker's stream starts (its time 0). */
   private offsetMs = 0;
-  /** End of the last finalised word (session time); the new worker's words before it are dropped. */
+  /** End of the last finalised word (session time). */
   private committedEndMs = 0;
+  /** Where the current turn's audio starts (session time): the previous turn's end, in its silence. */
+  private turnStartMs = 0;
+  /** End of the previous turn's last word: a new worker's words before it are not this turn's. */
+  private previousTurnEndMs = 0;
+  /** A new worker's words that end mostly before this are dropped (already sent). */
   private dropBeforeMs = 0;
   /** The current turn's finalised words (session time), and those put in front of a new worker's words. */
   private turnFinal: RecognizedWord[] = [];
@@ -71,7 +76,6 @@ export class AsrLink {
   ) {
     this.request = { ...request, turnDetection: { ...request.turnDetection }, keyterms: [...request.keyterms] };
     this.replayLimitMs = options.replayLimitMs ?? REPLAY_LIMIT_MS;
-    this.prerollMs = options.prerollMs ?? PREROLL_MS;
     this.maxReopens = options.maxReopens ?? MAX_REOPENS;
     this.log = options.logger ?? createLogger('asr-link', { sessionId: request.sessionId });
     this.replay = new ReplayBuffer((audio) => frameDurationMs(audio.byteLength, request.sampleRate, request.encoding), this.replayLimitMs);
@@ -89,6 +93,7 @@ export class AsrLink {
           throw new AsrPoolError('INTERNAL', 'session cancelled while opening');
         }
         this.session = session;
+        this.connected = true;
         this.offsetMs = this.replay.startMs;
         session.on((event) => this.fromWorker(session, event));
         for (const frame of this.replay.contents()) session.sendAudio(frame.audio);
@@ -96,6 +101,7 @@ export class AsrLink {
         this.queue = [];
         for (const operation of queued) operation(session);
         if (this.finishing) this.finishOn(session);
+        this.replay.trim();
         return session;
       },
       (error: unknown) => {
@@ -118,8 +124,15 @@ export class AsrLink {
   private reopen(cause: AsrPoolError): void {
     this.session = undefined;
     this.reopens += 1;
-    this.prefix = [...this.turnFinal];
-    this.dropBeforeMs = this.committedEndMs;
+    if (this.replay.startMs <= this.turnStartMs) {
+      // The whole turn is buffered: the new worker hears it from its start.
+      this.prefix = [];
+      this.dropBeforeMs = this.previousTurnEndMs;
+    } else {
+      // Longer than the buffer: keep the final words, take the new worker's after them.
+      this.prefix = [...this.turnFinal];
+      this.dropBeforeMs = this.committedEndMs;
+    }
     const started = performance.now();
     this.log.warn({ err: cause.message, code: cause.code, reopen: this.reopens, replayMs: Math.round(this.replay.endMs - this.replay.startMs), lostMs: Math.round(this.replay.lostMs) }, 'ASR worker lost mid-session: reopening on another worker');
     this.connect().then(
@@ -141,7 +154,13 @@ export class AsrLink {
         const words = this.rebase(event.words);
         this.turnFinal = [];
         this.prefix = [];
-        if (words.length > 0) this.commit(words[words.length - 1].endMs);
+        if (words.length > 0) {
+          this.commit(words[words.length - 1].endMs);
+          this.previousTurnEndMs = this.committedEndMs;
+        }
+        // The worker decoded at least up to its last progress report: the next turn starts after it.
+        this.turnStartMs = Math.max(this.turnStartMs, this.committedEndMs, this.lastProcessedMs);
+        this.replay.release(this.turnStartMs);
         this.onEvent({ ...event, words });
         return;
       }
@@ -181,7 +200,7 @@ export class AsrLink {
     return this.prefix.length > 0 ? [...this.prefix, ...shifted] : shifted;
   }
 
-  /** The turn's final prefix grew (the same rule as turn-builder.ts): that audio need not be replayed. */
+  /** The turn's final prefix grew (the same rule as turn-builder.ts). */
   private noteFinal(words: RecognizedWord[]): void {
     const before = this.turnFinal.length;
     for (let index = before; index < words.length && words[index].isFinal; index++) this.turnFinal.push(words[index]);
@@ -190,7 +209,6 @@ export class AsrLink {
 
   private commit(endMs: number): void {
     this.committedEndMs = Math.max(this.committedEndMs, endMs);
-    this.replay.release(this.committedEndMs - this.prerollMs);
   }
 
   private run(operation: Operation): void {
@@ -202,7 +220,9 @@ export class AsrLink {
   sendAudio(audio: Uint8Array): void {
     if (this.cancelled || this.failed || audio.byteLength === 0) return;
     this.replay.append(audio);
-    // While (re)opening, the buffer is what connect() replays.
+    // While (re)opening, the buffer is what connect() replays. Before the first worker accepted,
+    // it is the session's whole audio so far (nothing may go); after that it is bounded.
+    if (this.connected) this.replay.trim();
     this.session?.sendAudio(audio);
   }
 

@@ -1,8 +1,8 @@
 /**
  * The audio a session could still need if its ASR worker died: every frame since shortly before
- * the last finalised word, in session time (ms of audio since Begin). asr-link.ts replays it to
- * the next worker. Bounded: past `limitMs` the oldest frames go (and `lostMs` says how much), so a
- * session that never finalises a word cannot grow it without end.
+ * the current turn began, in session time (ms of audio since Begin). asr-link.ts replays it to
+ * the next worker. Bounded by trim(): past `limitMs` the oldest frames go (and `lostMs` says how
+ * much), so a turn that never ends cannot grow it without end.
  */
 export interface BufferedFrame {
   /** Session time of the frame's first sample (ms). */
@@ -29,6 +29,10 @@ export class ReplayBuffer {
     this.frames.push({ startMs: this.endMs, endMs: this.endMs + durationMs, audio });
     this.endMs += durationMs;
     this.heldMs += durationMs;
+  }
+
+  /** Drop the oldest frames beyond `limitMs`. */
+  trim(): void {
     while (this.heldMs > this.limitMs && this.frames.length > 1) {
       const dropped = this.frames.shift()!;
       this.heldMs -= dropped.endMs - dropped.startMs;
