@@ -5,6 +5,16 @@ Every English voice of Debian's TTS engines is used:
   * flite: kal, kal16, awb, rms, slt
   * festival: kal_diphone (festvox-kallpc16k), ked_diphone (festvox-kdlpc16k),
     cmu_us_slt_arctic_hts (festvox-us-slt-hts)
+With --voices human (corpus train-h<seed>), the voices that sound most like people instead
+(pocketsphinx's real-speech model decodes them at 17-48 % WER, espeak-ng at 78-87 %):
+  * RHVoice alan, bdl, clb, slt (rhvoice, rhvoice-english; Debian contrib/non-free), pitch and
+    rate drawn per utterance
+  * pico en-US, en-GB (libttspico-utils, non-free)
+  * festival cmu_us_slt_arctic_hts, flite awb/rms/slt, and a little espeak-ng
+and half the utterances get Praat's "Change gender" (package praat): formant ratio 0.85-1.2
+and a new median F0 of 80-250 Hz, a new vocal-tract length on the same excitation, so four
+RHVoice speakers become many. MBROLA voices (licence) and RHVoice lyubov/evgeniy-eng
+(CC BY-NC-ND) are never used.
 Speaking rate and pitch are randomised at synthesis time, then each utterance gets a random
 augmentation chain (speed perturbation, reverberation, noise at several SNRs, babble,
 band-limiting, 8 kHz mu-law telephone round trip, gain). Everything is drawn from a
@@ -43,7 +53,22 @@ ESPEAK_ACCENTS = ["en-us", "en", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp
                   "en-gb-x-gbcwmd", "en-029", "en-us-nyc"]
 FLITE_VOICES = ["kal", "kal16", "awb", "rms", "slt"]
 FESTIVAL_VOICES = ["kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts"]
-ENGINES = ["espeak-ng", "flite", "festival"]
+RHVOICE_VOICES = ["alan", "bdl", "clb", "slt"]
+PICO_VOICES = ["en-US", "en-GB"]
+ENGINES = ["espeak-ng", "flite", "festival", "rhvoice", "pico"]
+# (engine, share) of the --voices human mix; festival here means its HTS voice only
+HUMAN_MIX = [("rhvoice", 0.5), ("pico", 0.15), ("festival", 0.1), ("flite", 0.15), ("espeak-ng", 0.1)]
+HUMAN_FLITE = ["awb", "rms", "slt"]
+PRAAT_CHANGE_GENDER = """form change gender
+  sentence inFile
+  sentence outFile
+  real formantRatio 1.0
+  real pitchMedian 0
+endform
+Read from file: inFile$
+Change gender: 75, 600, formantRatio, pitchMedian, 1.0, 1.0
+Save as WAV file: outFile$
+"""
 ESPEAK_SKIP = {"Mr", "Demonic", "announcer", "whisper", "whisperf", "croak", "UniRobot",
                "anikaRobot", "robosoft", "robosoft2", "robosoft3", "robosoft4", "robosoft5",
                "robosoft6", "robosoft7", "robosoft8", "Tweaky"}
@@ -110,6 +135,40 @@ def synth_flite(text, voice, rng, tmpdir):
                    capture_output=True, check=True)
     x, sr = read_wav_bytes(open(out, "rb").read())
     return resample(x, sr, SAMPLE_RATE), {"duration_stretch": stretch, "f0_mean": f0}
+
+
+def synth_rhvoice(text, voice, rng, tmpdir):
+    rate = int(rng.uniform(75, 135))
+    pitch = int(rng.uniform(70, 135))
+    out = os.path.join(tmpdir, "rhvoice.wav")
+    subprocess.run(["RHVoice-test", "-p", voice, "-r", str(rate), "-t", str(pitch), "-o", out],
+                   input=text.encode(), capture_output=True, check=True)
+    x, sr = read_wav_bytes(open(out, "rb").read())
+    return resample(x, sr, SAMPLE_RATE), {"rate_pct": rate, "pitch_pct": pitch}
+
+
+def synth_pico(text, voice, rng, tmpdir):
+    out = os.path.join(tmpdir, "pico.wav")
+    subprocess.run(["pico2wave", "-l", voice, "-w", out, text], capture_output=True, check=True)
+    x, sr = read_wav_bytes(open(out, "rb").read())
+    # pico has no rate switch: a speed change keeps its draws as varied as the others'
+    speed = round(float(rng.uniform(0.85, 1.15)), 3)
+    return resample(x, int(sr * speed), SAMPLE_RATE), {"speed_pre": speed}
+
+
+def change_gender(x, rng, tmpdir):
+    """Praat's Change gender: a new vocal-tract length and median F0 on the same excitation."""
+    ratio = round(float(rng.uniform(0.85, 1.2)), 3)
+    f0 = int(rng.uniform(80, 250))
+    script = os.path.join(tmpdir, "change-gender.praat")
+    if not os.path.exists(script):
+        open(script, "w").write(PRAAT_CHANGE_GENDER)
+    src, dst = os.path.join(tmpdir, "cg-in.wav"), os.path.join(tmpdir, "cg-out.wav")
+    write_wav(src, x / (np.max(np.abs(x)) + 1e-9) * 0.5)
+    subprocess.run(["praat", "--run", script, src, dst, str(ratio), str(f0)], capture_output=True,
+                   check=True, timeout=60)
+    y, sr = read_wav_bytes(open(dst, "rb").read())
+    return resample(y, sr, SAMPLE_RATE), {"formant_ratio": ratio, "f0_median": f0}
 
 
 def synth_festival_batch(items, tmpdir):
@@ -228,7 +287,7 @@ def augment(x, rng, babble_pool, clean_prob=0.2):
 
 
 # ---------------------------------------------------------------- jobs
-def make_jobs(split, n, seed, texts):
+def make_jobs(split, n, seed, texts, voices="all"):
     # The dev set draws held-out sentences from the far end of the test set's order, so the
     # two never share a sentence while test + dev <= the number held out (texts.py --heldout).
     rng = random.Random(f"{seed}-{'test' if split == 'dev' else split}")
@@ -259,7 +318,17 @@ def make_jobs(split, n, seed, texts):
         sents = sents[::-1]
     for i in range(n):
         s = sents[i % len(sents)]
-        if split == "train":
+        if split == "train" and voices == "human":
+            r, engine = rng.random(), HUMAN_MIX[-1][0]
+            for name, share in HUMAN_MIX:
+                if r < share:
+                    engine = name
+                    break
+                r -= share
+            voice = {"rhvoice": RHVOICE_VOICES, "pico": PICO_VOICES, "festival": ["cmu_us_slt_arctic_hts"],
+                     "flite": HUMAN_FLITE, "espeak-ng": espeak_voices}[engine]
+            voice = rng.choice(voice)
+        elif split == "train":
             r = rng.random()
             if r < 0.62:
                 engine, voice = "espeak-ng", rng.choice(espeak_voices)
@@ -274,14 +343,16 @@ def make_jobs(split, n, seed, texts):
     return jobs
 
 
-def corpus_name(split, seed):
+def corpus_name(split, seed, voices="all"):
     # Another --seed speaks the same training sentences with other voices, rates and
     # augmentation draws; it gets a folder of its own so both corpora can be trained on.
+    if split == "train" and voices == "human":
+        return f"train-h{seed}"
     return split if split != "train" or seed == DEFAULT_SEED else f"train-s{seed}"
 
 
-def worker(k, nworkers, split, jobs, seed, augment_on):
-    name = corpus_name(split, seed)
+def worker(k, nworkers, split, jobs, seed, augment_on, voices="all"):
+    name = corpus_name(split, seed, voices)
     outdir = CORPUS / name
     outdir.mkdir(parents=True, exist_ok=True)
     shard = CORPUS / f"manifest-{name}-w{k}.jsonl"
@@ -319,8 +390,12 @@ def worker(k, nworkers, split, jobs, seed, augment_on):
             if job["engine"] == "espeak-ng":
                 x, extra = synth_espeak(job["text"], job["voice"], rng)
                 finish(job, x, extra)
-            elif job["engine"] == "flite":
-                x, extra = synth_flite(job["text"], job["voice"], rng, tmpdir)
+            elif job["engine"] in ("flite", "rhvoice", "pico"):
+                synth = {"flite": synth_flite, "rhvoice": synth_rhvoice, "pico": synth_pico}[job["engine"]]
+                x, extra = synth(job["text"], job["voice"], rng, tmpdir)
+                if voices == "human" and rng.random() < 0.5:
+                    x, cg = change_gender(x, rng, tmpdir)
+                    extra.update(cg)
                 finish(job, x, extra)
             else:
                 pending_fest.append((job, round(float(rng.uniform(0.8, 1.25)), 3)))
@@ -355,6 +430,8 @@ def main():
                     help="skip the jobs before this index (e.g. speak only sentences added to texts.jsonl)")
     ap.add_argument("--engines", default=",".join(ENGINES),
                     help="only the jobs of these engines (e.g. espeak-ng,flite on a machine without festival)")
+    ap.add_argument("--voices", choices=["all", "human"], default="all",
+                    help="human: the most human-like voices, with Praat speaker changes (train split only)")
     ap.add_argument("--write-jobs", metavar="FILE",
                     help="write the selected jobs to FILE (gzipped JSON lines) and stop, so that another machine "
                          "can synthesise them with --jobs FILE without texts.jsonl")
@@ -367,7 +444,8 @@ def main():
         args.split, args.seed = head["split"], head["seed"]
     else:
         texts = read_jsonl(WORK / "texts.jsonl")
-        jobs = make_jobs(args.split if args.split in ("train", "dev") else "test", args.num, args.seed, texts)
+        jobs = make_jobs(args.split if args.split in ("train", "dev") else "test", args.num, args.seed, texts,
+                         args.voices)
         jobs = [j for j in jobs if j["idx"] >= args.start]
     engines = set(args.engines.split(","))
     jobs = [j for j in jobs if j["engine"] in engines]
@@ -379,13 +457,13 @@ def main():
         print(f"{len(jobs)} jobs -> {args.write_jobs}")
         return
     augment_on = args.split not in ("test", "dev")
-    procs = [Process(target=worker, args=(k, args.workers, args.split, jobs, args.seed, augment_on))
+    procs = [Process(target=worker, args=(k, args.workers, args.split, jobs, args.seed, augment_on, args.voices))
              for k in range(args.workers)]
     for p in procs:
         p.start()
     for p in procs:
         p.join()
-    name = corpus_name(args.split, args.seed)
+    name = corpus_name(args.split, args.seed, args.voices)
     rows = []
     for k in range(args.workers):
         shard = CORPUS / f"manifest-{name}-w{k}.jsonl"
