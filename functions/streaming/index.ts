@@ -4,7 +4,8 @@
  * Data flow of one audio chunk, file by file:
  *   route.ts (upgrade, query) → session.ts (state machine) → audio-frames.ts + transmission-rate.ts
  *   (rules) → asr-link.ts (gRPC pool session, buffered while opening) → worker → session.ts
- *   (onAsrEvent) → turn-builder.ts (+ formatter.ts) → Turn message (server-messages.ts).
+ *   (onAsrEvent) → turn-builder.ts (+ formatter.ts, punctuation/ and itn/ with format_turns) → Turn
+ *   message (server-messages.ts).
  */
 export { createStreamingRoutes, endSessionsOnLicenceFailure, STREAMING_PATHS, type StreamingRouteDeps } from './route.ts';
 export { LiveSessions } from './live-sessions.ts';

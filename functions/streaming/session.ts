@@ -18,7 +18,8 @@ import { parseClientMessage, type ClientMessage } from './client-messages.ts';
 import { noMetrics, type StreamingMetrics } from './metrics.ts';
 import { closeReason, ErrorText, ProtocolError } from './protocol-errors.ts';
 import type { ParseResult, StreamingParams } from './query-params.ts';
-import { WarningCode, type ServerMessage } from './server-messages.ts';
+import type { Punctuator } from './punctuation/punctuator.ts';
+import { WarningCode, type ServerMessage, type TurnMessage } from './server-messages.ts';
 import { modelFamily, resolveSpeechModel, type SpeechModelTable } from './speech-models.ts';
 import { TransmissionRate } from './transmission-rate.ts';
 import { ControlMessageRate } from './control-rate.ts';
@@ -68,6 +69,8 @@ export interface SessionDeps {
   config: StreamingConfig;
   logger: Logger;
   metrics?: StreamingMetrics;
+  /** Punctuates and cases formatted final turns; without it they get the formatter's rules. */
+  punctuator?: Punctuator;
 }
 
 export interface SessionRequest {
@@ -110,6 +113,9 @@ export class StreamingSession {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   /** The open turn hit the maximum turn length and was force-ended; cleared by its end_of_turn. */
   private turnCut = false;
+  /** Messages waiting behind final turns that are being formatted (sendTurn), and how many such turns. */
+  private outbox: Promise<void> = Promise.resolve();
+  private formatting = 0;
   private readonly silence = new SilenceReporter();
   private readonly heartbeat = new HeartbeatMeter();
 
@@ -333,7 +339,8 @@ export class StreamingSession {
       case 'end_of_turn': {
         const end = this.turnCut && event.reason === 'forced' ? { ...event, reason: 'max_turn_length' } : event;
         this.turnCut = false;
-        this.sendTurn(this.turns!.endOfTurn(event.words, event.confidence, end));
+        const punctuator = this.turns!.formatTurns ? this.deps.punctuator : undefined;
+        this.sendTurn(punctuator ? this.turns!.endOfTurnPunctuated(event.words, event.confidence, end, punctuator) : this.turns!.endOfTurn(event.words, event.confidence, end));
         return;
       }
       case 'voice_activity': {
@@ -363,9 +370,24 @@ export class StreamingSession {
     this.link!.forceEndpoint();
   }
 
-  private sendTurn(turn: ReturnType<TurnBuilder['partial']>): void {
+  private sendTurn(turn: TurnMessage | Promise<TurnMessage> | undefined): void {
     if (!turn) return;
-    this.send(turn);
+    if (turn instanceof Promise) {
+      // A final turn being formatted: messages after it wait in `outbox`, so order is kept.
+      this.formatting += 1;
+      this.outbox = this.outbox.then(() => turn).then((message) => {
+        this.formatting -= 1;
+        this.deliverTurn(message);
+      });
+      return;
+    }
+    if (this.formatting > 0) this.outbox = this.outbox.then(() => this.deliverTurn(turn));
+    else this.deliverTurn(turn);
+  }
+
+  private deliverTurn(turn: TurnMessage): void {
+    if (this.state === 'closed') return;
+    this.sendNow(turn);
     this.metrics.turn(turn.end_of_turn);
     for (const delay of this.delays.wordsEmitted(turn.words.map((word) => word.end))) this.metrics.wordEmissionDelay(delay);
   }
@@ -395,6 +417,7 @@ export class StreamingSession {
     } finally {
       clearTimeout(timer);
     }
+    await this.outbox;
     if (this.closed()) return;
     this.send({
       type: 'Termination',
@@ -413,7 +436,7 @@ export class StreamingSession {
     if (!(error instanceof ProtocolError)) this.log.error({ err: error }, 'session failed');
     else this.log.info({ code: protocolError.code, error: protocolError.message }, 'session ended with an error');
     this.metrics.error(protocolError.code);
-    this.send({ type: 'Error', error_code: protocolError.code, error: protocolError.message });
+    this.sendNow({ type: 'Error', error_code: protocolError.code, error: protocolError.message });
     this.socket.close(protocolError.code, closeReason(protocolError.message));
     this.close(`error:${protocolError.code}`);
   }
@@ -477,6 +500,15 @@ export class StreamingSession {
   }
 
   private send(message: ServerMessage): void {
+    if (this.formatting > 0) {
+      this.outbox = this.outbox.then(() => this.sendNow(message));
+      return;
+    }
+    this.sendNow(message);
+  }
+
+  private sendNow(message: ServerMessage): void {
+    if (this.state === 'closed' && message.type !== 'Error') return;
     try {
       this.socket.send(JSON.stringify(message));
     } catch (error) {

@@ -5,12 +5,14 @@
  *   - `transcript` is the finalised words only; `words` is the finalised prefix plus the tentative tail;
  *   - times are integer milliseconds, confidences within 0–1;
  *   - on end of turn every word is final, `utterance` equals `transcript`, and turn_order moves on;
- *   - with format_turns, the final transcript is also inverse-normalised (itn/normalize.ts): a string
- *     of its own, so `words` stay what was spoken ("twenty", "five") with their times.
+ *   - with format_turns, the final turn is punctuated and cased (formatter.ts, by the punctuation
+ *     model where the gateway has one) and its transcript inverse-normalised (itn/normalize.ts): a
+ *     string of its own, so `words` stay what was spoken ("twenty", "five") with their times.
  */
 import type { RecognizedWord } from '../../gpu-pool/client/api.ts';
 import { formatWords } from './formatter.ts';
 import { inverseNormalize } from './itn/normalize.ts';
+import type { Punctuation, Punctuator } from './punctuation/punctuator.ts';
 import type { TurnMessage, WordMessage } from './server-messages.ts';
 
 function clamp01(value: number): number {
@@ -82,21 +84,38 @@ export class TurnBuilder {
 
   /** The turn ended: every word final. Undefined for an empty turn (nothing was said). */
   endOfTurn(words: RecognizedWord[], confidence: number, end?: TurnEnd): TurnMessage | undefined {
+    return this.closeTurn(words, confidence, end)?.();
+  }
+
+  /**
+   * endOfTurn with the punctuation model (format_turns only): the builder moves on to the next
+   * turn at once, the message follows when the model has run (if it fails, without it).
+   */
+  endOfTurnPunctuated(words: RecognizedWord[], confidence: number, end: TurnEnd | undefined, punctuator: Punctuator): Promise<TurnMessage> | undefined {
+    const render = this.closeTurn(words, confidence, end);
+    if (!render) return undefined;
+    return punctuator.punctuate(render.words.map((word) => word.text)).then(render, () => render());
+  }
+
+  private closeTurn(words: RecognizedWord[], confidence: number, end?: TurnEnd): (((punctuation?: Punctuation) => TurnMessage) & { words: WordMessage[] }) | undefined {
     const rest = words.slice(this.finalized.length).map((word) => toWordMessage(word, true));
     const all = [...this.finalized, ...rest];
     this.finalized = [];
     if (all.length === 0) return undefined;
-    const message = this.message(all, true, confidence);
-    if (this.proFields) {
-      message.silence_before_eot_ms = Math.max(0, Math.round(end?.silenceMs ?? 0));
-      message.turn_end_reason = TURN_END_REASONS[end?.reason ?? ''] ?? 'session_end';
-    }
-    this.turnOrder += 1;
-    return message;
+    const turnOrder = this.turnOrder++;
+    const render = (punctuation?: Punctuation): TurnMessage => {
+      const message = this.message(all, true, confidence, turnOrder, punctuation);
+      if (this.proFields) {
+        message.silence_before_eot_ms = Math.max(0, Math.round(end?.silenceMs ?? 0));
+        message.turn_end_reason = TURN_END_REASONS[end?.reason ?? ''] ?? 'session_end';
+      }
+      return message;
+    };
+    return Object.assign(render, { words: all });
   }
 
-  private message(words: WordMessage[], endOfTurn: boolean, confidence: number): TurnMessage {
-    const shown = this.formatTurns ? formatWords(words, endOfTurn) : words;
+  private message(words: WordMessage[], endOfTurn: boolean, confidence: number, turnOrder = this.turnOrder, punctuation?: Punctuation): TurnMessage {
+    const shown = this.formatTurns ? formatWords(words, endOfTurn, punctuation) : words;
     const spoken = shown
       .filter((word) => word.word_is_final)
       .map((word) => word.text)
@@ -106,7 +125,7 @@ export class TurnBuilder {
     const transcript = this.formatTurns && endOfTurn ? inverseNormalize(spoken) : spoken;
     return {
       type: 'Turn',
-      turn_order: this.turnOrder,
+      turn_order: turnOrder,
       turn_is_formatted: this.formatTurns,
       end_of_turn: endOfTurn,
       transcript,

@@ -7,7 +7,7 @@
  *   percents   "three point five percent" → "3.5%"
  *   units      "five kilometers" → "5 km"; "seventy degrees fahrenheit" → "70 °F"
  *   phone numbers and spelled-out digits  "five five five one two three four" → "555-1234"; "one two three" → "123"
- *   years      "nineteen eighty four" → "1984"
+ *   years      "nineteen eighty four" → "1984"; decades "nineteen sixties" → "1960s"
  *   decimals   "zero point two five" → "0.25"
  *   ordinals   "twenty first" → "21st" (first–ninth stay words)
  *   cardinals  "twenty five" → "25", "twelve thousand" → "12,000" (zero–nine stay words)
@@ -241,6 +241,16 @@ function yearAt(reader: Reader, start: number, limit: number, allowCardinal: boo
   return undefined;
 }
 
+const DECADES: Readonly<Record<string, number>> = { twenties: 2, thirties: 3, forties: 4, fifties: 5, sixties: 6, seventies: 7, eighties: 8, nineties: 9 };
+
+/** "nineteen sixties" → 1960s, "eighteen nineties" → 1890s. */
+function decadeAt(reader: Reader, start: number, limit: number): Replacement | undefined {
+  const century = parseNumber(reader.words, start, limit);
+  if (!century || century.ordinal || century.value < 10 || century.value > 20 || century.trailingScale !== undefined) return undefined;
+  const tens = DECADES[reader.word(century.end, limit) ?? ''];
+  return tens === undefined ? undefined : { text: `${century.value}${tens}0s`, end: century.end + 1 };
+}
+
 function dateAt(reader: Reader, start: number, limit: number): Replacement | undefined {
   // "the fifth of may": an ordinal day before the month.
   if (reader.words[start] === 'the') {
@@ -256,9 +266,10 @@ function dateAt(reader: Reader, start: number, limit: number): Replacement | und
   const name = capitalise(MONTHS[month]);
   const day = parseNumber(reader.words, start + 1, limit);
   if (day?.ordinal && day.value >= 1 && day.value <= 31) return withYear(reader, `${name} ${day.value}`, day.end, limit);
-  if (AMBIGUOUS_MONTHS.has(reader.words[start])) return undefined;
+  // "may nineteen forty five" is a date even for a month that is also a word; "may one day" is not.
   const year = yearAt(reader, start + 1, limit, true);
   if (year) return { text: `${name} ${year.text}`, end: year.end };
+  if (AMBIGUOUS_MONTHS.has(reader.words[start])) return undefined;
   if (day && day.value >= 1 && day.value <= 31 && day.trailingScale === undefined) return withYear(reader, `${name} ${day.value}`, day.end, limit);
   return undefined;
 }
@@ -289,6 +300,7 @@ const RULES: ReadonlyArray<(reader: Reader, start: number, limit: number) => Rep
   percentAt,
   unitAt,
   digitsAt,
+  decadeAt,
   (reader, start, limit) => yearAt(reader, start, limit, false),
   numberAt,
 ];

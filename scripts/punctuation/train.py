@@ -1,0 +1,240 @@
+"""Punctuation and casing model for formatted turns (format_turns=true): trains, exports to ONNX.
+
+Input: the words of a final turn as the recogniser emits them (lower case, no punctuation).
+Output, per word: the punctuation that follows it (none , . ?) and its case (lower, Capitalised,
+UPPER). A word-level bidirectional GRU: a whole final turn is known when it is formatted, so the
+model may look both ways.
+
+Text: the punctuated, cased sentences of Debian's text packages that the ASR toolchain already
+collects (scripts/model/texts.py -> work-data/texts.jsonl: fortunes, WordNet examples and
+glosses, GCIDE definitions and quotations, The Devil's Dictionary, the Jargon File, FOLDOC).
+Its 'heldout' rows and the 'composed' rows (sampled word chains, not prose) are never read.
+Training examples join 1-4 consecutive sentences of one source into one turn, so the model
+learns where sentences end inside a turn, as a speaker's turn often holds several.
+
+    /usr/bin/python3 scripts/punctuation/train.py            # -> models/earshot-punct-en/
+    /usr/bin/python3 scripts/punctuation/train.py --minutes 20 --threads 1
+
+Everything is drawn from --seed. Output: model.onnx (inputs `word_ids` int64 [1, T]; outputs
+`punctuation` float [1, T, 4] and `case` float [1, T, 3], logits), vocab.txt (one word per
+line; line k is id k; 0 = padding, 1 = unknown, 2 = a number written in digits), config.json.
+"""
+import argparse
+import json
+import random
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+ROOT = Path(__file__).resolve().parents[2]
+TEXTS = ROOT / "work-data" / "texts.jsonl"
+OUT = ROOT / "models" / "earshot-punct-en"
+
+PUNCTUATION = ["", ",", ".", "?"]
+CASES = ["lower", "capital", "upper"]
+PAD, UNK, NUM = 0, 1, 2
+QUESTION_COPIES = 6
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*")
+
+
+def mark_in(gap):
+    """The one mark a gap between two words is learnt as."""
+    if "?" in gap:
+        return "?"
+    if "." in gap or "!" in gap:
+        return "."
+    if any(ch in gap for ch in ",;:") or "--" in gap or " - " in gap or "\u2014" in gap:
+        return ","
+    return ""
+
+
+def label_words(text):
+    """A sentence -> [[word lower-case, punctuation index, case index]], or None if unusable."""
+    out = []
+    pos = 0
+    for m in WORD.finditer(text):
+        word = m.group(0).strip("'")
+        if not word:
+            continue
+        if out:
+            out[-1][1] = PUNCTUATION.index(mark_in(text[pos:m.start()]))
+        case = 2 if word.isupper() and len(word) > 1 else 1 if word[0].isupper() else 0
+        out.append([word.lower(), 0, case])
+        pos = m.end()
+    if len(out) < 2:
+        return None
+    out[-1][1] = PUNCTUATION.index(mark_in(text[pos:]) or ".")
+    if out[-1][1] == 1:
+        out[-1][1] = 2
+    # a sentence starts with a capital even where the source (WordNet examples) does not write one
+    out[0][2] = max(out[0][2], 1)
+    # all-capital headlines teach nothing about case
+    if sum(c == 2 for _, _, c in out) > len(out) // 2:
+        return None
+    return out
+
+
+def load_sentences(seed):
+    by_source = {}
+    with open(TEXTS) as f:
+        for line in f:
+            row = json.loads(line)
+            if row["split"] in ("heldout", "composed"):
+                continue
+            words = label_words(row["text"])
+            if words:
+                by_source.setdefault(row["source"], []).append(words)
+    rng = random.Random(seed)
+    turns = []
+    for source, sents in sorted(by_source.items()):
+        i = 0
+        while i < len(sents):
+            k = rng.choice([1, 1, 2, 2, 3, 4])
+            turn = [w for s in sents[i:i + k] for w in s]
+            i += k
+            if len(turn) > 80:
+                turn = turn[:80]
+            # Questions are about 1 % of this text and far more of what people say to a voice
+            # agent or a contact centre: a turn with one is seen QUESTION_COPIES times.
+            question = any(p == PUNCTUATION.index("?") for _, p, _ in turn)
+            turns.extend([turn] * (QUESTION_COPIES if question else 1))
+    rng.shuffle(turns)
+    return turns
+
+
+def build_vocab(turns, size):
+    counts = Counter(w for t in turns for w, _, _ in t if not w[0].isdigit())
+    return ["<pad>", "<unk>", "<num>"] + [w for w, _ in counts.most_common(size - 3)]
+
+
+def encode(turn, index):
+    ids = [NUM if w[0].isdigit() else index.get(w, UNK) for w, _, _ in turn]
+    return ids, [p for _, p, _ in turn], [c for _, _, c in turn]
+
+
+class Punctuator(nn.Module):
+    def __init__(self, vocab, dim, hidden, layers):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, dim, padding_idx=PAD)
+        self.rnn = nn.GRU(dim, hidden, num_layers=layers, batch_first=True, bidirectional=True)
+        self.punctuation = nn.Linear(2 * hidden, len(PUNCTUATION))
+        self.case = nn.Linear(2 * hidden, len(CASES))
+
+    def forward(self, word_ids):
+        h, _ = self.rnn(self.embed(word_ids))
+        return self.punctuation(h), self.case(h)
+
+
+def batches(data, size, rng):
+    order = list(range(len(data)))
+    rng.shuffle(order)
+    for start in range(0, len(order), size):
+        chunk = [data[i] for i in order[start:start + size]]
+        t = max(len(ids) for ids, _, _ in chunk)
+        ids = torch.zeros(len(chunk), t, dtype=torch.long)
+        punct = torch.full((len(chunk), t), -100, dtype=torch.long)
+        case = torch.full((len(chunk), t), -100, dtype=torch.long)
+        for row, (a, p, c) in enumerate(chunk):
+            ids[row, :len(a)] = torch.tensor(a)
+            punct[row, :len(p)] = torch.tensor(p)
+            case[row, :len(c)] = torch.tensor(c)
+        yield ids, punct, case
+
+
+def f1_report(model, data):
+    model.eval()
+    tp, fp, fn = Counter(), Counter(), Counter()
+    case_ok = case_all = 0
+    with torch.no_grad():
+        for ids, punct, case in batches(data, 256, random.Random(0)):
+            p, c = model(ids)
+            p, c = p.argmax(-1), c.argmax(-1)
+            mask = punct >= 0
+            for k in range(1, len(PUNCTUATION)):
+                tp[k] += int(((p == k) & (punct == k) & mask).sum())
+                fp[k] += int(((p == k) & (punct != k) & mask).sum())
+                fn[k] += int(((p != k) & (punct == k) & mask).sum())
+            case_ok += int(((c == case) & mask).sum())
+            case_all += int(mask.sum())
+    model.train()
+    f1 = {}
+    for k in range(1, len(PUNCTUATION)):
+        prec = tp[k] / max(1, tp[k] + fp[k])
+        rec = tp[k] / max(1, tp[k] + fn[k])
+        f1[PUNCTUATION[k]] = 2 * prec * rec / max(1e-9, prec + rec)
+    return f1, case_ok / max(1, case_all)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--vocab", type=int, default=20000)
+    ap.add_argument("--dim", type=int, default=64)
+    ap.add_argument("--hidden", type=int, default=96)
+    ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--minutes", type=float, default=25.0, help="wall-clock training budget")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--out", default=str(OUT))
+    args = ap.parse_args()
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    turns = load_sentences(args.seed)
+    vocab = build_vocab(turns, args.vocab)
+    index = {w: i for i, w in enumerate(vocab)}
+    data = [encode(t, index) for t in turns]
+    dev, train = data[:2000], data[2000:]
+    print(f"{len(train)} training turns, {sum(len(d[0]) for d in train)} words; vocab {len(vocab)}", flush=True)
+    model = Punctuator(len(vocab), args.dim, args.hidden, args.layers)
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
+    # marks are rarer than 'no mark': weight them up so recall does not collapse
+    punct_loss = nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 2.0, 3.0]), ignore_index=-100)
+    case_loss = nn.CrossEntropyLoss(ignore_index=-100)
+    rng = random.Random(args.seed)
+    t0, step, epoch = time.time(), 0, 0
+    budget = args.minutes * 60
+    while time.time() - t0 < budget:
+        epoch += 1
+        for ids, punct, case in batches(train, 64, rng):
+            frac = min(1.0, (time.time() - t0) / budget)
+            for g in opt.param_groups:
+                g["lr"] = 3e-3 * (0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * frac)))
+            p, c = model(ids)
+            loss = punct_loss(p.reshape(-1, p.shape[-1]), punct.reshape(-1)) + \
+                0.5 * case_loss(c.reshape(-1, c.shape[-1]), case.reshape(-1))
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            step += 1
+            if step % 500 == 0:
+                f1, case_acc = f1_report(model, dev)
+                print(f"epoch {epoch} step {step} {time.time() - t0:.0f}s loss {loss.item():.3f} "
+                      f"F1 {json.dumps({k: round(v, 3) for k, v in f1.items()})} case {case_acc:.4f}", flush=True)
+            if time.time() - t0 >= budget:
+                break
+    f1, case_acc = f1_report(model, dev)
+    print(f"final dev F1 {json.dumps({k: round(v, 3) for k, v in f1.items()})} case accuracy {case_acc:.4f}")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    model.eval()
+    torch.onnx.export(model, (torch.tensor([[3, 4, 5]]),), str(out / "model.onnx"),
+                      input_names=["word_ids"], output_names=["punctuation", "case"],
+                      dynamic_axes={"word_ids": {1: "T"}, "punctuation": {1: "T"}, "case": {1: "T"}},
+                      opset_version=14)
+    (out / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    (out / "config.json").write_text(json.dumps({
+        "punctuation": PUNCTUATION, "cases": CASES, "pad": PAD, "unknown": UNK, "number": NUM,
+        "seed": args.seed, "steps": step, "dim": args.dim, "hidden": args.hidden, "layers": args.layers,
+        "dev": {"f1": {k: round(v, 4) for k, v in f1.items()}, "case_accuracy": round(case_acc, 4)},
+    }, indent=2) + "\n")
+    print(f"-> {out}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
