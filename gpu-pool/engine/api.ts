@@ -110,6 +110,13 @@ export interface EngineOptions {
    * Default greedy_search (what the conformance tests compare with sherpa-onnx).
    */
   decoding?: 'auto' | 'greedy_search' | 'modified_beam_search';
+  /**
+   * Finalisation policy of every search (decoders/finalization.ts): a word becomes final once its
+   * end is this many ms of audio in the past (plus at most one model chunk). null turns it off
+   * (a beam search then finalises only what all its paths agree on). Default
+   * DEFAULT_FINALIZE_AFTER_MS.
+   */
+  finalizeAfterMs?: number | null;
 }
 
 export interface ModelInfo {

@@ -63,6 +63,7 @@ export async function createEngine(options: EngineOptions): Promise<AsrEngine> {
     intraOpThreads: Math.max(1, Math.floor(options.threadsPerWorker ?? 1)),
     preferInt8: options.preferInt8 ?? false,
     preloadSearch: decoding === 'modified_beam_search',
+    finalizeAfterMs: options.finalizeAfterMs !== undefined ? options.finalizeAfterMs : finalizeAfterMsFromEnv(process.env.ASR_FINALIZE_AFTER_MS),
     batchWindowMs: Math.max(0, options.batchWindowMs ?? 8),
     maxBatchSize: Math.max(1, Math.floor(options.maxBatchSize ?? 32)),
   };
@@ -81,6 +82,26 @@ export async function createEngine(options: EngineOptions): Promise<AsrEngine> {
   const model = ready!.model;
   log.info({ model, workers, decoding, ...settings }, 'ASR engine ready');
   return new Engine(handles, model, ready!.symbols, ready!.vadWindowMs, choice.provider, decoding);
+}
+
+/**
+ * ASR_FINALIZE_AFTER_MS: the searches' finalisation bound (decoders/finalization.ts) where the
+ * caller sets none: milliseconds, or 'off'; unset = the default.
+ */
+export function finalizeAfterMsFromEnv(value: string | undefined): number | null | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^off$/i.test(value.trim())) return null;
+  const ms = Number(value);
+  if (!Number.isFinite(ms) || ms < 0 || ms > 60_000) throw new EngineError('INVALID_OPTIONS', `ASR_FINALIZE_AFTER_MS must be milliseconds (0-60000) or 'off', got '${value}'`);
+  return ms;
+}
+
+/** ASR_TOKEN_DELAY_MS: overrides the model folder's token_delay_ms (decoding.json); unset = the folder's. */
+export function tokenDelayMsFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const ms = Number(value);
+  if (!Number.isFinite(ms) || ms < 0 || ms > 2000) throw new EngineError('INVALID_OPTIONS', `ASR_TOKEN_DELAY_MS must be milliseconds (0-2000), got '${value}'`);
+  return ms;
 }
 
 function startWorker(settings: WorkerSettings): Promise<{ handle: WorkerHandle; hello: Extract<FromWorker, { type: 'ready' }> }> {
@@ -109,9 +130,6 @@ function route(handle: WorkerHandle, msg: FromWorker): void {
       return;
     case 'flushed':
       handle.streams.get(msg.id)?.onFlushed(msg.reqId);
-      return;
-    case 'turn_ended':
-      handle.streams.get(msg.id)?.onTurnEnded(msg.reqId);
       return;
     case 'stream_error':
       handle.streams.get(msg.id)?.onError(msg.code, msg.message);
@@ -146,12 +164,14 @@ class Engine implements AsrEngine {
       provider,
     };
     this.frameMs = description.frameMs;
+    this.tokenDelayMs = tokenDelayMsFromEnv(process.env.ASR_TOKEN_DELAY_MS) ?? description.tokenDelayMs ?? 0;
     for (const h of handles) {
       h.worker.on('exit', (code) => this.onWorkerExit(h, code));
     }
   }
 
   private readonly frameMs: number;
+  private readonly tokenDelayMs: number;
 
   get activeStreams(): number {
     return this.pinned.size;
@@ -167,6 +187,7 @@ class Engine implements AsrEngine {
       searchHoldsBack: decoding === 'modified_beam_search',
       symbols: this.symbols,
       frameMs: this.frameMs,
+      tokenDelayMs: this.tokenDelayMs,
       vadWindowMs: this.vadWindowMs,
       send: (stream, msg) => send(handle, { ...msg, id: stream.id }),
       detach: (stream) => {

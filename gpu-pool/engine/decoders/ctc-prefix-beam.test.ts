@@ -139,3 +139,53 @@ describe('CTC prefix beam search', () => {
     expect(r.streamed.length + r.final.length).toBe(201);
   });
 });
+
+describe('finalisation policy (finalization.ts)', () => {
+  /** "I" then RED or READ, ambiguous (the paths disagree on it), then a pause, then BOOKS. */
+  const rows = (pauseFrames: number) => [
+    [0, 1, 0, 0, 0],
+    [1, 0, 0, 0, 0],
+    [0, 0, 0.5, 0.5, 0],
+    ...Array.from({ length: pauseFrames }, () => [1, 0, 0, 0, 0]),
+    [0, 0, 0, 0, 1],
+    [1, 0, 0, 0, 0],
+  ];
+
+  function stepByFrame(settings: Partial<PrefixBeamSettings>, frames: number[][]) {
+    const ctx = createPrefixBeamContext(READ_SYMBOLS, 0, null, null, { ...SETTINGS, ...settings }, 30);
+    const state = createPrefixBeamState(ctx);
+    const lp = logProbs(frames);
+    const v = READ_SYMBOLS.length;
+    const out: { frame: number; tokens: number[]; wordClosed: boolean }[] = [];
+    for (let f = 0; f < frames.length; f++) {
+      const r = ctcPrefixBeamStep(ctx, state, lp.subarray(f * v, (f + 1) * v), 1, v);
+      out.push({ frame: f, tokens: r.tokens.map((t) => t.id), wordClosed: r.wordClosed === true });
+    }
+    return out;
+  }
+
+  it('commits a word followed by another once its end is the bound in the past, although paths disagree on it', () => {
+    // Without the policy nothing is settled while streaming (an unlikely empty path survives too).
+    const off = stepByFrame({ finalizeAfterFrames: null }, rows(20));
+    expect(off.flatMap((r) => r.tokens)).toEqual([]);
+    // With a bound of 3 frames: I (ends at frame 1, RED/READ follows) is final at frame 3; the
+    // tie RED/READ has nothing after it, so it is sealed after the 450 ms pause (15 frames).
+    const on = stepByFrame({ finalizeAfterFrames: 3 }, rows(20));
+    expect(on.find((r) => r.tokens.includes(1))).toEqual({ frame: 3, tokens: [1], wordClosed: true });
+    const committed = on.filter((r) => r.tokens.some((t) => t === 2 || t === 3));
+    expect(committed).toHaveLength(1);
+    // Sealed after 15 frames without a token (end of frame 2 + 15 = frame 17), not earlier.
+    expect(committed[0].frame).toBe(2 + 15);
+    expect(committed[0].wordClosed).toBe(true);
+    // BOOKS follows as a new word; its predecessor was never retracted.
+    expect(on.flatMap((r) => r.tokens).filter((t) => t === 4).length).toBeLessThanOrEqual(1);
+  });
+
+  it('commits a word as soon as the next word has begun and its end is the bound old', () => {
+    // A short pause (2 frames): BOOKS begins at frame 5, before any seal; RED/READ ends at frame 3.
+    const on = stepByFrame({ finalizeAfterFrames: 3 }, [...rows(2), [1, 0, 0, 0, 0], [1, 0, 0, 0, 0], [1, 0, 0, 0, 0]]);
+    const at = on.find((r) => r.tokens.some((t) => t === 2 || t === 3));
+    // Word end = frame 2 + 1 = 3; committed once 3 more frames are decoded (frames 0..5) and BOOKS is on the path.
+    expect(at?.frame).toBe(5);
+  });
+});

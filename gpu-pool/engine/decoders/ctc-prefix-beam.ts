@@ -1,5 +1,6 @@
 import type { ChunkResult, DecodedToken } from '../models/model.ts';
 import { Lexicon } from './lexicon.ts';
+import { sealAfterFrames } from './finalization.ts';
 import type { NgramLm } from './ngram-lm.ts';
 
 /**
@@ -13,10 +14,12 @@ import type { NgramLm } from './ngram-lm.ts';
  * With a lexicon, each path walks its trie; words outside it pay a penalty: a weak acoustic
  * model then picks the nearest real word instead of a misspelling.
  *
- * Only the prefix that every surviving path shares is emitted while decoding: no later frame
- * can change it, so words built from it are never retracted. A pause longer than
- * `commitAfterFrames` commits the best path (the words before a pause stop competing), so a
- * turn's last word reaches the client before the endpointer ends the turn.
+ * The prefix that every surviving path shares is emitted while decoding: no later frame can
+ * change it, so words built from it are never retracted. With the finalisation policy
+ * (`finalizeAfterFrames`, finalization.ts) a word of the best path is also committed once its
+ * last token is that many frames old, and the paths that disagree with it are dropped: the delay
+ * to a final word is bounded. Without it, a pause longer than `commitAfterFrames` commits the
+ * best path (the words before a pause stop competing).
  */
 export interface PrefixBeamSettings {
   /** Paths kept after each frame. */
@@ -29,8 +32,13 @@ export interface PrefixBeamSettings {
   lmWeight: number;
   /** Added per completed word (balances the LM's preference for fewer words). */
   wordBonus: number;
-  /** Output frames without a new token on the best path after which it is committed. */
+  /** Policy off: output frames without a new token on the best path after which it is committed. */
   commitAfterFrames: number;
+  /**
+   * The finalisation policy: a word of the best path is committed (and disagreeing paths dropped)
+   * once its last token is this many output frames old; null = off.
+   */
+  finalizeAfterFrames?: number | null;
   /** With a lexicon: subtracted for each word that is not in it. */
   oovPenalty: number;
   /** Added for each word of the stream's keyterms (which also pays no out-of-lexicon penalty). */
@@ -47,6 +55,8 @@ export interface PrefixBeamContext {
   lm: NgramLm | null;
   lexicon: Lexicon | null;
   settings: PrefixBeamSettings;
+  /** Output frame duration (ms; the finalisation policy's pause rule is in ms). */
+  frameMs: number;
 }
 
 /** One node of the prefix tree; the language-model state belongs to the prefix. */
@@ -61,6 +71,8 @@ interface PathNode {
   word: string;
   /** Lexicon trie node of the word in progress. */
   lex: number;
+  /** The finalisation policy closed this node's word: no piece may continue it. */
+  sealed?: boolean;
 }
 
 interface Path {
@@ -83,8 +95,10 @@ export function createPrefixBeamContext(
   lm: NgramLm | null,
   lexicon: Lexicon | null,
   settings: PrefixBeamSettings,
+  frameMs = 30,
 ): PrefixBeamContext {
   return {
+    frameMs,
     blankId,
     startsWord: Uint8Array.from(symbols, (s) => (s.startsWith('\u2581') ? 1 : 0)),
     pieces: symbols.map((s) => s.replace(/^\u2581/, '')),
@@ -159,6 +173,7 @@ function child(ctx: PrefixBeamContext, keyterms: ReadonlySet<string>, parent: Pa
     if (ctx.startsWord[token]) lex = lexicon.next(Lexicon.ROOT, token);
     else lex = parent.lex < 0 ? -1 : lexicon.next(parent.lex, token);
   }
+  if (parent.sealed && !ctx.startsWord[token]) return null; // its word is final
   const node: PathNode = { parent, token, frame, prob, depth: parent.depth + 1, lmScore: parent.lmScore, history: parent.history, word: parent.word, lex };
   if (lexicon && lex < 0 && (ctx.startsWord[token] || parent.lex >= 0)) node.lmScore -= ctx.settings.oovPenalty;
   if (ctx.startsWord[token]) {
@@ -255,27 +270,72 @@ export function ctcPrefixBeamStep(ctx: PrefixBeamContext, s: PrefixBeamState, lo
   }
   s.frameOffset += t;
   const best = s.paths[0];
-  if (best.node.depth > s.emittedDepth && s.frameOffset - 1 - best.node.frame >= settings.commitAfterFrames) {
+  const bound = settings.finalizeAfterFrames ?? null;
+  if (bound !== null) {
+    commitOldWords(ctx, s, bound);
+  } else if (best.node.depth > s.emittedDepth && s.frameOffset - 1 - best.node.frame >= settings.commitAfterFrames) {
     s.paths = [best];
-  } else if (best.node.depth - s.emittedDepth > MAX_UNSETTLED_TOKENS) {
+  }
+  if (best.node.depth - s.emittedDepth > MAX_UNSETTLED_TOKENS) {
     // Paths that differ only far back (and extend alike since) would hold every token back
     // until the next pause: keep the best path's older half settled.
     const anchor = ancestorAt(best.node, best.node.depth - MAX_UNSETTLED_TOKENS / 2)!;
     s.paths = s.paths.filter((p) => ancestorAt(p.node, anchor.depth) === anchor);
   }
-  const tokens = emit(s, commonAncestor(s.paths.map((p) => p.node)));
-  return { tokens, frames: t, blankProbs, tentative: pathTokens(s.paths[0].node, s.emittedDepth) };
+  const upTo = commonAncestor(s.paths.map((p) => p.node));
+  const wordClosed = closesWord(ctx, s.paths, upTo);
+  const tokens = emit(s, upTo);
+  // The tail shown is the path a turn ending now would commit (see finalBest).
+  return { tokens, frames: t, blankProbs, tentative: pathTokens(finalBest(ctx, s).node, s.emittedDepth), wordClosed };
 }
 
-/** The tokens of a path below `depth`, oldest first. */
-function pathTokens(node: PathNode, depth: number): DecodedToken[] {
-  const out: DecodedToken[] = [];
-  for (let n: PathNode | null = node; n && n.depth > depth; n = n.parent) out.push({ id: n.token, frame: n.frame, prob: n.prob });
-  return out.reverse();
+/**
+ * The finalisation policy: find the newest word of the best path whose last token is at least
+ * `bound` frames old and that is followed by another word's start or by nothing; keep only the
+ * paths that agree with the best path up to it and do not continue it; seal it where nothing
+ * follows it yet (its language-model score is taken now, and no piece may join it).
+ */
+function commitOldWords(ctx: PrefixBeamContext, s: PrefixBeamState, bound: number): void {
+  const sealBound = sealAfterFrames(bound, ctx.frameMs);
+  const limit = s.frameOffset - bound;
+  let after: PathNode | null = null;
+  let n: PathNode | null = s.paths[0].node;
+  for (; n && n.depth >= s.emittedDepth; after = n, n = n.parent) {
+    if (n.token < 0 || n.frame + 1 > limit) continue;
+    if (after !== null && ctx.startsWord[after.token]) break;
+    // Nothing after it yet: only a complete word of the lexicon, and only after a longer pause
+    // (pieces of one word can be a few frames apart).
+    if (after === null && s.frameOffset - (n.frame + 1) >= sealBound && (n.sealed || !ctx.lexicon || (n.lex >= 0 && ctx.lexicon.wordAt(n.lex) !== null))) break;
+  }
+  if (!n || n.token < 0 || n.depth < s.emittedDepth) return;
+  const at = n;
+  s.paths = s.paths.filter((p) => {
+    if (p.node === at) return true;
+    const next = ancestorAt(p.node, at.depth + 1);
+    return next !== null && next.parent === at && ctx.startsWord[next.token] === 1;
+  });
+  if (!at.sealed && s.paths.some((p) => p.node === at)) {
+    const closed = closeWord(ctx, at, s.keytermWords);
+    at.lmScore += closed.delta;
+    at.history = closed.history;
+    at.word = '';
+    at.lex = Lexicon.ROOT;
+    at.sealed = true;
+  }
 }
 
-/** End of the stream's audio: close each path's last word and sentence, emit the best path. */
-export function finalizePrefixBeam(ctx: PrefixBeamContext, s: PrefixBeamState): DecodedToken[] {
+/** Every path has ended the word of `upTo` (or sealed it): later tokens cannot join that word. */
+function closesWord(ctx: PrefixBeamContext, paths: Path[], upTo: PathNode): boolean {
+  if (upTo.token < 0) return false;
+  return paths.every((p) => {
+    if (p.node === upTo) return upTo.sealed === true;
+    const next = ancestorAt(p.node, upTo.depth + 1);
+    return next !== null && ctx.startsWord[next.token] === 1;
+  });
+}
+
+/** The path to commit if the sentence ended here: its last word and the sentence closed by the LM. */
+function finalBest(ctx: PrefixBeamContext, s: PrefixBeamState): Path {
   let best = s.paths[0];
   let bestScore = -Infinity;
   for (const p of s.paths) {
@@ -287,6 +347,19 @@ export function finalizePrefixBeam(ctx: PrefixBeamContext, s: PrefixBeamState): 
       best = p;
     }
   }
+  return best;
+}
+
+/** The tokens of a path below `depth`, oldest first. */
+function pathTokens(node: PathNode, depth: number): DecodedToken[] {
+  const out: DecodedToken[] = [];
+  for (let n: PathNode | null = node; n && n.depth > depth; n = n.parent) out.push({ id: n.token, frame: n.frame, prob: n.prob });
+  return out.reverse();
+}
+
+/** End of the stream's audio: close each path's last word and sentence, emit the best path. */
+export function finalizePrefixBeam(ctx: PrefixBeamContext, s: PrefixBeamState): DecodedToken[] {
+  const best = finalBest(ctx, s);
   const tokens = emit(s, best.node);
   // A new sentence starts: the next token is new even if it repeats the last one.
   s.paths = [{ node: rootNode(ctx, best.node.depth, -1), blank: 0, nonBlank: -Infinity }];

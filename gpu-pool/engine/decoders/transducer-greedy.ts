@@ -1,4 +1,5 @@
 import type { ChunkResult, DecodedToken } from '../models/model.ts';
+import { createGreedySeal, noteGreedyToken, sealGreedyWord, type GreedySeal } from './finalization.ts';
 
 /** What the transducer searches need from the model: batched decoder and joiner runs. */
 export interface TransducerNets {
@@ -19,6 +20,8 @@ export interface GreedyState {
   context: bigint[];
   decoderOut: Float32Array | null;
   frameOffset: number;
+  /** When its last word becomes final (finalization.ts); created on first use. */
+  seal?: GreedySeal;
 }
 
 export function initialContext(contextSize: number, blankId: number): bigint[] {
@@ -30,8 +33,9 @@ export function initialContext(contextSize: number, blankId: number): bigint[] {
  * Batched greedy search over one chunk (at most one symbol per frame, as sherpa-onnx and
  * icefall's streaming greedy search): joiner on every frame for the whole batch; the decoder
  * re-runs only when some stream emitted. Token confidence is the joiner's softmax posterior.
+ * `sealAfter` (frames, null = off; finalization.ts): a stream's last word is sealed that long after its last token.
  */
-export async function transducerGreedy(nets: TransducerNets, states: GreedyState[], encoderOut: Float32Array, frames: number, dim: number): Promise<ChunkResult[]> {
+export async function transducerGreedy(nets: TransducerNets, states: GreedyState[], encoderOut: Float32Array, frames: number, dim: number, sealAfter: number | null = null): Promise<ChunkResult[]> {
   const n = states.length;
   const c = nets.contextSize;
   const v = nets.vocabSize;
@@ -65,6 +69,7 @@ export async function transducerGreedy(nets: TransducerNets, states: GreedyState
       if (best !== nets.blankId && best !== nets.unkId) {
         emitted = true;
         results[b].tokens.push({ id: best, frame: states[b].frameOffset + t, prob: 1 / z });
+        noteGreedyToken((states[b].seal ??= createGreedySeal()), states[b].frameOffset + t);
         states[b].context.push(BigInt(best));
         states[b].context.shift();
       }
@@ -77,6 +82,7 @@ export async function transducerGreedy(nets: TransducerNets, states: GreedyState
   states.forEach((s, b) => {
     s.decoderOut = decoderOut.slice(b * dd, (b + 1) * dd);
     s.frameOffset += frames;
+    results[b].wordClosed = sealGreedyWord((s.seal ??= createGreedySeal()), s.frameOffset, sealAfter);
   });
   return results;
 }

@@ -8,7 +8,9 @@ import type { TransducerNets } from './transducer-greedy.ts';
  * Immutability: only the prefix that every surviving path shares is emitted while decoding —
  * no later frame can change it — so words built from it never need to be retracted.
  * The best path's remaining tokens go out as a tentative tail (shown, never final);
- * `finalizeBeam` emits them when the turn ends or the stream is flushed.
+ * `finalizeBeam` emits them when the turn ends or the stream is flushed. With the finalisation
+ * policy (finalization.ts) a word of the best path is also committed once its last token is
+ * `finalizeAfter` frames old, dropping the paths that disagree with it or would continue it.
  */
 interface Hyp {
   ys: number[]; // context padding + tokens
@@ -23,11 +25,19 @@ export interface BeamState {
   frameOffset: number;
   contextSize: number;
   beam: number;
+  /** Per token id: 1 when it starts a word ('▁'); needed by the finalisation policy. */
+  startsWord: Uint8Array | null;
+  /** The finalisation policy's bound in frames; null = off. */
+  finalizeAfter: number | null;
+  /** Frames of pause after which the last word is sealed (sealAfterFrames). */
+  sealAfter: number;
+  /** Token count of a sealed word's end: a path that long may only go on with a new word. */
+  sealedAt: number;
 }
 
-export function createBeamState(contextSize: number, blankId: number, beam = 4): BeamState {
+export function createBeamState(contextSize: number, blankId: number, beam = 4, policy: { startsWord: Uint8Array; finalizeAfter: number | null; sealAfter: number } | null = null): BeamState {
   const ys = [...Array(contextSize - 1).fill(-1), blankId];
-  return { hyps: [{ ys, frames: [], probs: [], logProb: 0 }], emitted: 0, frameOffset: 0, contextSize, beam };
+  return { hyps: [{ ys, frames: [], probs: [], logProb: 0 }], emitted: 0, frameOffset: 0, contextSize, beam, startsWord: policy?.startsWord ?? null, finalizeAfter: policy?.finalizeAfter ?? null, sealAfter: policy?.sealAfter ?? Infinity, sealedAt: -1 };
 }
 
 function logAdd(a: number, b: number): number {
@@ -58,6 +68,10 @@ export async function transducerModifiedBeam(nets: TransducerNets, s: BeamState,
       for (let k = 0; k < v; k++) z += Math.exp(logits[i * v + k] - m);
       const lz = m + Math.log(z);
       for (let k = 0; k < v; k++) scores[i * v + k] = s.hyps[i].logProb + logits[i * v + k] - lz;
+      // A sealed word is final: its path goes on with blank or a new word only.
+      if (s.startsWord && s.hyps[i].ys.length - c === s.sealedAt) {
+        for (let k = 0; k < v; k++) if (k !== nets.blankId && k !== nets.unkId && !s.startsWord[k]) scores[i * v + k] = -Infinity;
+      }
     }
     // Blank posterior of the currently best path: the end-of-turn heuristic's silence evidence.
     let top = 0;
@@ -82,15 +96,46 @@ export async function transducerModifiedBeam(nets: TransducerNets, s: BeamState,
     s.hyps = [...merged.values()];
   }
   s.frameOffset += frames;
+  if (s.finalizeAfter !== null && s.startsWord) commitOldWords(s, s.startsWord, s.finalizeAfter);
   // Emit the prefix all paths agree on.
   const stable = commonPrefix(s.hyps.map((h) => h.ys)) - c;
   const best = bestHyp(s);
   const tokens = take(s, best, stable);
-  return { tokens, frames, blankProbs, tentative: peek(s, best, best.ys.length - c) };
+  const wordClosed = s.startsWord !== null && s.emitted > 0 && s.hyps.every((h) => (h.ys.length - c === s.emitted ? s.sealedAt === s.emitted : s.startsWord![h.ys[c + s.emitted]] === 1));
+  return { tokens, frames, blankProbs, tentative: peek(s, best, best.ys.length - c), wordClosed };
+}
+
+/**
+ * The finalisation policy: the newest word of the best path whose last token is `bound` frames
+ * old and that is followed by a new word or by nothing is committed; paths that disagree up to
+ * it or continue it are dropped; where nothing follows it, it is sealed.
+ */
+function commitOldWords(s: BeamState, startsWord: Uint8Array, bound: number): void {
+  const c = s.contextSize;
+  const best = bestHyp(s);
+  const n = best.ys.length - c;
+  const limit = s.frameOffset - bound;
+  let end = -1; // tokens in the committed prefix
+  for (let i = n - 1; i >= s.emitted && i >= 0; i--) {
+    if (best.frames[i] + 1 > limit) continue;
+    // The last token: sealed only after the longer pause (finalization.ts).
+    if (i === n - 1 ? s.frameOffset - (best.frames[i] + 1) >= s.sealAfter : startsWord[best.ys[c + i + 1]]) {
+      end = i + 1;
+      break;
+    }
+  }
+  if (end < 0) return;
+  s.hyps = s.hyps.filter((h) => {
+    for (let i = 0; i < c + end; i++) if (h.ys[i] !== best.ys[i]) return false;
+    return h.ys.length === c + end || startsWord[h.ys[c + end]] === 1;
+  });
+  if (s.hyps.some((h) => h.ys.length === c + end)) s.sealedAt = end;
+  // What all paths now share is emitted by the caller, as the common prefix.
 }
 
 export function finalizeBeam(s: BeamState): DecodedToken[] {
   const best = bestHyp(s);
+  s.sealedAt = best.ys.length - s.contextSize;
   // The emitted tokens are the best path's: the other paths would disagree with them.
   s.hyps = [best];
   return take(s, best, best.ys.length - s.contextSize);

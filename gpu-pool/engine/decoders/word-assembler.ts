@@ -102,6 +102,20 @@ export class WordAssembler {
     return words;
   }
 
+  /** The search says the last committed word is complete (finalization.ts): it is final now. */
+  closeLastWord(): boolean {
+    return this.finalizeAll();
+  }
+
+  /** The tentative tail becomes committed (a turn ends on the search's current best guess). */
+  commitTentative(): void {
+    const tail = this.tentative;
+    if (tail.length === 0) return;
+    this.tentative = [];
+    for (const t of tail) this.append(this.words, t.id, t.frame, t.prob, false);
+    this.version++;
+  }
+
   /** Close the open word (end of turn). Returns true when that changed anything. */
   finalizeAll(): boolean {
     const last = this.words[this.words.length - 1];
@@ -132,8 +146,8 @@ export class WordAssembler {
       .filter((w) => w.text !== '')
       .map((w) => ({
         text: w.text,
-        startMs: Math.round(w.startMs),
-        endMs: Math.round(w.endMs),
+        startMs: Math.max(0, Math.round(w.startMs)),
+        endMs: Math.max(0, Math.round(w.endMs)),
         confidence: w.probSum / w.count,
         isFinal: w.closed && !w.tentative,
       }));

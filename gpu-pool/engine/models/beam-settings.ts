@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { createPrefixBeamContext, type PrefixBeamContext } from '../decoders/ctc-prefix-beam.ts';
+import { finalizeAfterFrames } from '../decoders/finalization.ts';
 import { Lexicon } from '../decoders/lexicon.ts';
 import { NgramLm } from '../decoders/ngram-lm.ts';
 import { ModelFormatError } from './model.ts';
@@ -28,10 +29,25 @@ const DecodingFile = z
     oov_penalty: z.number().min(0).default(6),
     /** Bonus (natural log) for each word of a stream's keyterms. */
     keyterm_bonus: z.number().min(0).default(4),
+    /** How long after its audio the model emits a token (ms): word times are moved back by it (any search). */
+    token_delay_ms: z.number().min(0).max(2000).default(0),
   })
   .strict();
 
-export function loadBeamContext(dir: string, tokens: TokenTable, frameMs: number): PrefixBeamContext {
+/** decoding.json's token_delay_ms (0 without the file or the field): every search's word times use it. */
+export function readTokenDelayMs(dir: string): number {
+  const path = join(dir, 'decoding.json');
+  if (!existsSync(path)) return 0;
+  try {
+    const v = (JSON.parse(readFileSync(path, 'utf8')) as { token_delay_ms?: unknown }).token_delay_ms;
+    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0;
+  } catch {
+    return 0; // a broken file fails the beam search that needs it (loadBeamContext)
+  }
+}
+
+/** `finalizeAfterMs`: the engine's finalisation policy (finalization.ts; null = off, undefined = default). */
+export function loadBeamContext(dir: string, tokens: TokenTable, frameMs: number, finalizeAfterMs?: number | null): PrefixBeamContext {
   const path = join(dir, 'decoding.json');
   let raw: unknown = {};
   if (existsSync(path)) {
@@ -65,7 +81,8 @@ export function loadBeamContext(dir: string, tokens: TokenTable, frameMs: number
     lmWeight: lm ? d.lm_weight : 0,
     wordBonus: d.word_bonus,
     commitAfterFrames: Math.max(1, Math.round(d.commit_after_ms / frameMs)),
+    finalizeAfterFrames: finalizeAfterFrames(finalizeAfterMs, frameMs),
     oovPenalty: d.oov_penalty,
     keytermBonus: d.keyterm_bonus,
-  });
+  }, frameMs);
 }

@@ -12,6 +12,11 @@ export interface ModelDescription {
   /** Duration of one output frame (ms): token timestamps are multiples of it. */
   frameMs: number;
   vocabSize: number;
+  /**
+   * How long after its audio the model emits a token (ms; a streaming model's look-ahead):
+   * word times are moved back by it. From the model folder's decoding.json `token_delay_ms`.
+   */
+  tokenDelayMs?: number;
 }
 
 /** One decoded token, with its output frame index (absolute, per stream) and posterior. */
@@ -29,6 +34,11 @@ export interface ChunkResult {
   blankProbs: Float32Array;
   /** Beam search: the best path's tokens after the committed ones (may still change). */
   tentative?: DecodedToken[];
+  /**
+   * The last committed word is complete: no later token joins it (finalization.ts). Words are
+   * otherwise closed only by the start of the next one.
+   */
+  wordClosed?: boolean;
 }
 
 /** Turns model-rate audio into model input chunks, per stream. */

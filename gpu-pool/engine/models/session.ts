@@ -10,6 +10,11 @@ export interface SessionSettings {
    * first stream asks for a beam search: they cost about 80 MiB per worker that greedy never uses.
    */
   preloadSearch?: boolean;
+  /**
+   * The finalisation policy of every search (decoders/finalization.ts): a word is committed once
+   * its end is this many ms in the past; null = off; undefined = DEFAULT_FINALIZE_AFTER_MS.
+   */
+  finalizeAfterMs?: number | null;
 }
 
 /** One place that turns Earshot's settings into onnxruntime session options. */

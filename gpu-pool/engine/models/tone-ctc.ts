@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { RawFramer } from '../features/raw-frames.ts';
 import { ctcGreedyStep, type CtcGreedyState } from '../decoders/ctc-greedy.ts';
 import { createPrefixBeamState, ctcPrefixBeamStep, finalizePrefixBeam, keytermWords, type PrefixBeamContext, type PrefixBeamState } from '../decoders/ctc-prefix-beam.ts';
-import { loadBeamContext } from './beam-settings.ts';
+import { greedySealFrames } from '../decoders/finalization.ts';
+import { loadBeamContext, readTokenDelayMs } from './beam-settings.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
 import { readTokens, type TokenTable } from './tokens.ts';
 import { openSession, ort, type SessionSettings } from './session.ts';
@@ -35,11 +36,17 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
     private readonly stateDim: number,
     private readonly dir: string,
     private beamContextLoaded: PrefixBeamContext | null,
-  ) {}
+    private readonly finalizeAfterMs: number | null | undefined,
+  ) {
+    this.greedySealAfter = greedySealFrames(finalizeAfterMs, description.frameMs);
+  }
+
+  /** Greedy search: frames after its last token at which a word is sealed (null = never). */
+  private readonly greedySealAfter: number | null;
 
   /** The beam search's settings, LM and lexicon (decoding.json), loaded on first use if not before. */
   private get beamContext(): PrefixBeamContext {
-    this.beamContextLoaded ??= loadBeamContext(this.dir, this.tokens, this.description.frameMs);
+    this.beamContextLoaded ??= loadBeamContext(this.dir, this.tokens, this.description.frameMs, this.finalizeAfterMs);
     return this.beamContextLoaded;
   }
 
@@ -72,9 +79,10 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
       chunkMs: frameLengthMs,
       frameMs: frameLengthMs / framesPerChunk,
       vocabSize: vocab,
+      tokenDelayMs: readTokenDelayMs(dir),
     };
-    const beamContext = settings.preloadSearch === false ? null : loadBeamContext(dir, tokens, description.frameMs);
-    return new ToneCtcModel(description, tokens, session, samplesPerChunk, stateDim, dir, beamContext);
+    const beamContext = settings.preloadSearch === false ? null : loadBeamContext(dir, tokens, description.frameMs, settings.finalizeAfterMs);
+    return new ToneCtcModel(description, tokens, session, samplesPerChunk, stateDim, dir, beamContext, settings.finalizeAfterMs);
   }
 
   createFrontEnd(): FrontEnd {
@@ -128,7 +136,7 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
       states[b].state.set(next.subarray(b * this.stateDim, (b + 1) * this.stateDim));
       const rows = lp.subarray(b * t * v, (b + 1) * t * v);
       const beam = states[b].beam;
-      results.push(beam ? ctcPrefixBeamStep(this.beamContext, beam, rows, t, v) : ctcGreedyStep(states[b].ctc, rows, t, v, this.tokens.blankId));
+      results.push(beam ? ctcPrefixBeamStep(this.beamContext, beam, rows, t, v) : ctcGreedyStep(states[b].ctc, rows, t, v, this.tokens.blankId, this.greedySealAfter));
     }
     for (const k of Object.keys(out)) out[k].dispose?.();
     return results;

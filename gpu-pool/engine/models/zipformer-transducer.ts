@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ChunkedFbank } from '../features/chunked-fbank.ts';
 import { initialContext, transducerGreedy, type GreedyState, type TransducerNets } from '../decoders/transducer-greedy.ts';
 import { createBeamState, finalizeBeam, transducerModifiedBeam, type BeamState } from '../decoders/transducer-modified-beam.ts';
+import { finalizeAfterFrames, greedySealFrames } from '../decoders/finalization.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
 import { readTokens, type TokenTable } from './tokens.ts';
 import { openSession, ort, type SessionSettings } from './session.ts';
@@ -44,10 +45,21 @@ export class ZipformerTransducerModel implements StreamingModel<ZipState>, Trans
     readonly contextSize: number,
     readonly vocabSize: number,
     decoderDim: number,
+    finalizeAfterMs: number | null | undefined,
   ) {
     this.decoderDim = decoderDim;
     this.unkId = tokens.symbols.indexOf('<unk>');
+    this.startsWord = Uint8Array.from(tokens.symbols, (s, id) => (s.startsWith('\u2581') || tokens.separatorIds.has(id) ? 1 : 0));
+    this.finalizeAfter = finalizeAfterFrames(finalizeAfterMs, description.frameMs);
+    this.greedySealAfter = greedySealFrames(finalizeAfterMs, description.frameMs);
   }
+
+  private readonly greedySealAfter: number | null;
+
+  /** Per token: 1 when it starts a word (the finalisation policy's word boundaries). */
+  private readonly startsWord: Uint8Array;
+  /** The finalisation policy's bound in output frames (decoders/finalization.ts); null = off. */
+  private readonly finalizeAfter: number | null;
 
   static matches(meta: Record<string, string>): boolean {
     return meta.model_type === 'zipformer2' || meta.model_type === 'zipformer';
@@ -105,7 +117,7 @@ export class ZipformerTransducerModel implements StreamingModel<ZipState>, Trans
       frameMs: SUBSAMPLING_FRAME_MS,
       vocabSize,
     };
-    return new ZipformerTransducerModel(description, tokens, encoder, decoder, joiner, specs, T, decodeChunk, contextSize, vocabSize, decoderDim);
+    return new ZipformerTransducerModel(description, tokens, encoder, decoder, joiner, specs, T, decodeChunk, contextSize, vocabSize, decoderDim, settings.finalizeAfterMs);
   }
 
   createFrontEnd(): FrontEnd {
@@ -121,7 +133,7 @@ export class ZipformerTransducerModel implements StreamingModel<ZipState>, Trans
       tensors,
       method,
       greedy: { context: initialContext(this.contextSize, this.blankId), decoderOut: null, frameOffset: 0 },
-      beam: method === 'modified_beam_search' ? createBeamState(this.contextSize, this.blankId) : null,
+      beam: method === 'modified_beam_search' ? createBeamState(this.contextSize, this.blankId, 4, { startsWord: this.startsWord, finalizeAfter: this.finalizeAfter, sealAfter: this.greedySealAfter ?? Infinity }) : null,
     };
   }
 
@@ -157,7 +169,7 @@ export class ZipformerTransducerModel implements StreamingModel<ZipState>, Trans
       return o;
     };
     if (greedyIdx.length > 0) {
-      const r = await transducerGreedy(this, greedyIdx.map((i) => states[i].greedy), slice(greedyIdx), frames, dim);
+      const r = await transducerGreedy(this, greedyIdx.map((i) => states[i].greedy), slice(greedyIdx), frames, dim, this.greedySealAfter);
       greedyIdx.forEach((i, k) => (results[i] = r[k]));
     }
     for (const i of beamIdx) {

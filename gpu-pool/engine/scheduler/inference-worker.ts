@@ -25,7 +25,7 @@ function post(msg: FromWorker): void {
 }
 
 async function init(): Promise<void> {
-  const session = { provider: settings.provider, intraOpThreads: settings.intraOpThreads, preferInt8: settings.preferInt8, preloadSearch: settings.preloadSearch };
+  const session = { provider: settings.provider, intraOpThreads: settings.intraOpThreads, preferInt8: settings.preferInt8, preloadSearch: settings.preloadSearch, finalizeAfterMs: settings.finalizeAfterMs };
   try {
     model = await loadModel(settings.modelDir, session);
     if (settings.vadModelPath) vad = await SileroVad.load(settings.vadModelPath, vadRateFor(model.description.sampleRate), { ...session, intraOpThreads: 1 });
@@ -86,9 +86,10 @@ function apply(msg: StreamCommand): 'none' | 'later' | 'now' {
       return 'now';
     }
     case 'end_turn': {
+      // The main thread ended the turn on the path it was shown last; the search commits its
+      // best path and starts a new sentence (tokens of earlier frames are dropped there).
       const s = streams.get(msg.id);
       if (s && !s.failed) commitSearch(s);
-      post({ type: 'turn_ended', id: msg.id, reqId: msg.reqId });
       return 'none';
     }
     case 'keyterms': {

@@ -10,6 +10,8 @@ export interface WorkerSettings {
   preferInt8: boolean;
   /** The engine's default search is a beam search: load its LM and lexicon up front. */
   preloadSearch: boolean;
+  /** The searches' finalisation policy (decoders/finalization.ts): ms, null = off, undefined = default. */
+  finalizeAfterMs?: number | null;
   batchWindowMs: number;
   maxBatchSize: number;
 }
@@ -19,8 +21,8 @@ export type StreamCommand =
   | { type: 'open'; id: string; inputRate: number; decoding: DecodingMethod; keyterms: string[] }
   | { type: 'audio'; id: string; samples: Float32Array }
   | { type: 'flush'; id: string; reqId: number }
-  /** The turn ends here: the search commits its best path (a beam search holds tokens back). */
-  | { type: 'end_turn'; id: string; reqId: number }
+  /** The main thread ended the turn: the search commits its best path and starts a new sentence. */
+  | { type: 'end_turn'; id: string }
   | { type: 'keyterms'; id: string; keyterms: string[] }
   | { type: 'close'; id: string };
 
@@ -36,6 +38,8 @@ export interface AsrChunkMessage {
   frames: number;
   blankProbs: Float32Array;
   tentative?: { id: number; frame: number; prob: number }[];
+  /** The last committed word is complete (ChunkResult.wordClosed). */
+  wordClosed?: boolean;
 }
 
 /** What one stream gets from one decoding pass: ASR chunk results and VAD probabilities. */
@@ -51,6 +55,5 @@ export type FromWorker =
   | { type: 'load_failed'; message: string }
   | { type: 'results'; results: StreamResult[] }
   | { type: 'flushed'; id: string; reqId: number }
-  | { type: 'turn_ended'; id: string; reqId: number }
   | { type: 'stream_error'; id: string; code: EngineErrorCode; message: string }
   | { type: 'stats'; batches: number; batchedChunks: number };

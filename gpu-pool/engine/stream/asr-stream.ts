@@ -13,15 +13,17 @@ type TurnEndReason = 'confident_silence' | 'max_silence' | 'forced' | 'flush';
 export interface StreamHost {
   symbols: string[];
   frameMs: number;
+  /** How far the model's tokens lag their audio (ModelDescription.tokenDelayMs): word times are moved back by it. */
+  tokenDelayMs?: number;
   vadWindowMs: number | null;
-  /** The stream's search holds tokens back (beam search): a turn ends only once it let go of them. */
+  /** The stream's search holds tokens back (beam search): it is told when a turn ends. */
   searchHoldsBack: boolean;
   send(
     stream: EngineStream,
     msg:
       | { type: 'audio'; samples: Float32Array }
       | { type: 'flush'; reqId: number }
-      | { type: 'end_turn'; reqId: number }
+      | { type: 'end_turn' }
       | { type: 'keyterms'; keyterms: string[] }
       | { type: 'close' },
   ): void;
@@ -45,8 +47,11 @@ export class EngineStream implements AsrStream {
   private flushSeq = 0;
   private readonly flushWaiters = new Map<number, () => void>();
   private decodedFrames = 0;
-  /** A turn end waiting for the search to commit its best path (see requestEndTurn). */
-  private endingTurn: { reqId: number; reason: TurnEndReason; confidence: number } | null = null;
+  /**
+   * Output frames decoded when the current turn began: tokens of earlier frames belong to a turn
+   * that already ended (see endTurn) and are dropped.
+   */
+  private turnStartFrame = 0;
   private pushedSamples = 0;
   /**
    * Audio pushed but not yet decoded, beyond which the stream fails with OVERLOADED instead of
@@ -65,7 +70,7 @@ export class EngineStream implements AsrStream {
   ) {
     this.decoder = new PcmDecoder(options.encoding);
     this.turn = new TurnDetector(options, host.vadWindowMs, host.frameMs);
-    this.words = new WordAssembler(host.symbols, host.frameMs);
+    this.words = new WordAssembler(host.symbols, host.frameMs, -(host.tokenDelayMs ?? 0));
   }
 
   on(listener: (event: StreamEvent) => void): void {
@@ -138,12 +143,14 @@ export class EngineStream implements AsrStream {
     let tentative: AsrChunkMessage['tentative'];
     for (const chunk of asr) {
       for (const tok of chunk.tokens) {
+        if (tok.frame < this.turnStartFrame) continue;
         if (this.words.addToken(tok.id, tok.frame, tok.prob)) this.noteSpeech(tok.frame, tok.prob);
         this.turn.onToken((tok.frame + 1) * this.host.frameMs, this.host.frameMs);
       }
+      if (chunk.wordClosed) this.words.closeLastWord();
       this.turn.onAsrFrames(chunk.blankProbs);
       this.decodedFrames += chunk.frames;
-      tentative = chunk.tentative;
+      tentative = chunk.tentative?.filter((tok) => tok.frame >= this.turnStartFrame);
     }
     if (tentative && this.words.setTentative(tentative) && tentative.length > 0) {
       this.noteSpeech(tentative[0].frame, tentative[0].prob);
@@ -155,28 +162,21 @@ export class EngineStream implements AsrStream {
     if (vad.length > 0 || asr.length > 0) {
       this.emit({ kind: 'voice_activity', processedMs: this.turn.processedMs, silenceMs: this.turn.silenceMs, maxSpeechProbability: Math.max(0, ...vad) });
     }
-    if (this.endingTurn) return;
     const decision = this.turn.decide(this.words.lastWord());
     if (decision.end) this.requestEndTurn(decision.reason, decision.confidence);
   }
 
   /**
-   * Greedy tokens are final as decoded: the turn ends now. A beam search still weighs its last
-   * words: the worker commits its best path first (results, then 'turn_ended', in order), so
-   * the turn's final words are the search's own and nothing crosses into the next turn.
+   * The turn ends now, on this thread, with no round trip to the inference worker: a beam
+   * search's tentative tail is the path it would commit if the sentence ended here (the last
+   * word and the sentence closed by its LM), so those words become final as they are. The worker
+   * is told afterwards (it commits that path and starts a new sentence); whatever it still hands
+   * out for frames decoded before this point belongs to the ended turn and is dropped.
    */
   private requestEndTurn(reason: TurnEndReason, confidence: number): void {
-    if (!this.host.searchHoldsBack) return this.endTurn(reason, confidence);
-    if (this.endingTurn) return;
-    this.endingTurn = { reqId: ++this.flushSeq, reason, confidence };
-    this.host.send(this, { type: 'end_turn', reqId: this.endingTurn.reqId });
-  }
-
-  onTurnEnded(reqId: number): void {
-    if (this.closed || this.endingTurn?.reqId !== reqId) return;
-    const { reason, confidence } = this.endingTurn;
-    this.endingTurn = null;
+    this.words.commitTentative();
     this.endTurn(reason, confidence);
+    if (this.host.searchHoldsBack) this.host.send(this, { type: 'end_turn' });
   }
 
   /** The first visible word of a turn is speech evidence when the VAD missed the onset. */
@@ -209,7 +209,8 @@ export class EngineStream implements AsrStream {
       this.emit({ kind: 'end_of_turn', words, confidence, reason, silenceMs: this.turn.silenceMs });
     }
     // Frames already decoded stay in the past: the next turn's words start after them.
-    this.words = new WordAssembler(this.host.symbols, this.host.frameMs);
+    this.turnStartFrame = this.decodedFrames;
+    this.words = new WordAssembler(this.host.symbols, this.host.frameMs, -(this.host.tokenDelayMs ?? 0));
     this.lastEmittedVersion = -1;
     this.speechStartedThisTurn = false;
     this.turn.newTurn();
