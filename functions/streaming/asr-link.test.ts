@@ -70,7 +70,7 @@ function scriptedPool(refuse: Record<number, AsrPoolError> = {}) {
 }
 
 describe('AsrLink failover', () => {
-  it('reopens on another worker with the current turn from its start, in session time, with no final word lost or repeated', async () => {
+  it('reopens on another worker with the session replayed, keeps the turns the client has, no final word lost or repeated', async () => {
     const { pool, workers } = scriptedPool();
     const events: AsrSessionEvent[] = [];
     const link = new AsrLink(pool, request, (event) => events.push(event), { logger });
@@ -87,11 +87,13 @@ describe('AsrLink failover', () => {
     await tick();
 
     const second = workers[1];
-    // Turn 1 from its start (1000 ms, frame 5), then the new frame.
-    expect(second.audio.map((audio) => audio[0])).toEqual([5, 6, 7, 8, 9, 10]);
-    // The new worker hears the turn again, in its own time (0 = session 1000 ms).
-    second.emit({ kind: 'words', words: [word('one', 200, 500, true), word('two', 600, 900, true), word('three', 1000, 1150, false)] });
-    second.emit({ kind: 'end_of_turn', words: [word('one', 200, 500, true), word('two', 600, 900, true), word('three', 1000, 1150, true)], confidence: 0.8, reason: 'flush', silenceMs: 0 });
+    // Everything from the start, then the new frame.
+    expect(second.audio.map((audio) => audio[0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // The new worker hears turn 0 again (dropped: the client has it), then turn 1.
+    second.emit({ kind: 'words', words: [word('hello', 100, 600, false)] });
+    second.emit({ kind: 'end_of_turn', words: [word('hello', 100, 600, true)], confidence: 0.9, reason: 'confident_silence', silenceMs: 400 });
+    second.emit({ kind: 'words', words: [word('one', 1200, 1500, true), word('two', 1600, 1900, true), word('three', 2000, 2150, false)] });
+    second.emit({ kind: 'end_of_turn', words: [word('one', 1200, 1500, true), word('two', 1600, 1900, true), word('three', 2000, 2150, true)], confidence: 0.8, reason: 'flush', silenceMs: 0 });
     const messages = turnMessages(events);
     const finals = messages.filter((message) => message?.end_of_turn).map((message) => [message!.turn_order, message!.transcript]);
     expect(finals).toEqual([

@@ -5,15 +5,16 @@
  * meanwhile — audio included — and replays it in order once a worker accepted the session.
  *
  * It also survives its worker: when the worker dies mid-session (UNAVAILABLE, a reset stream,
- * INTERNAL) the link opens the session on another worker and replays the current turn's audio,
- * from the silence where the previous turn ended (replay-buffer.ts). The new worker starts in
- * silence, as a session does, so it hears the turn as the lost one did; its times are shifted to
- * session time, and turn-builder.ts keeps the turn's words already sent as final (finalised words
- * never change), so the client sees one continuous turn: no error, no lost or repeated final
- * words, the same turn_order. A turn longer than the buffer (30 s) is replayed from where the
- * buffer starts instead: then the new worker's words before the last final word are dropped and
- * the turn's final words put in front of its own. Only when no worker takes the session does
- * the client get the error (3005).
+ * INTERNAL) the link opens the session on another worker and replays the session's audio from
+ * the start, or its last 30 s (replay-buffer.ts). The engine is deterministic, so the new worker
+ * hears it as the lost one did: its words of the turns the client already has (before the
+ * previous turn's last word) are dropped, its times shifted to session time, and turn-builder.ts
+ * keeps the turn's words already sent as final, so the client sees one continuous turn: no error,
+ * no lost or repeated final words, the same turn_order. When the current turn itself began
+ * before the buffer does, the new worker's words before the last final word are dropped and the
+ * turn's final words put in front of its own (the words after them may then differ a little
+ * from what the lost worker would have said: less context). Only when no worker takes the
+ * session does the client get the error (3005).
  */
 import { AsrPoolError, type AsrPool, type AsrSession, type AsrSessionEvent, type AsrSessionRequest, type RecognizedWord, type TurnDetectionOptions } from '../../gpu-pool/client/api.ts';
 import { createLogger, type Logger } from '../../runtime/logger.ts';
@@ -23,7 +24,7 @@ import { ReplayBuffer } from './replay-buffer.ts';
 type Operation = (session: AsrSession) => void;
 
 export interface AsrLinkOptions {
-  /** Audio kept for a replay (ms). Past it the oldest goes: a worker lost then costs those words. */
+  /** Audio kept for a replay (ms); past it the oldest goes. */
   replayLimitMs?: number;
   /** Worker losses one session survives. */
   maxReopens?: number;
@@ -125,7 +126,7 @@ export class AsrLink {
     this.session = undefined;
     this.reopens += 1;
     if (this.replay.startMs <= this.turnStartMs) {
-      // The whole turn is buffered: the new worker hears it from its start.
+      // The whole turn is buffered: the new worker hears it from its start, after what it replays of the earlier ones.
       this.prefix = [];
       this.dropBeforeMs = this.previousTurnEndMs;
     } else {
@@ -146,12 +147,15 @@ export class AsrLink {
     switch (event.kind) {
       case 'words': {
         const words = this.rebase(event.words);
+        if (words.length === 0) return;
         this.noteFinal(words);
         this.onEvent({ ...event, words });
         return;
       }
       case 'end_of_turn': {
         const words = this.rebase(event.words);
+        // A turn the client already has, heard again in the replay (workers end turns only with words).
+        if (words.length === 0) return;
         this.turnFinal = [];
         this.prefix = [];
         if (words.length > 0) {
@@ -160,7 +164,6 @@ export class AsrLink {
         }
         // The worker decoded at least up to its last progress report: the next turn starts after it.
         this.turnStartMs = Math.max(this.turnStartMs, this.committedEndMs, this.lastProcessedMs);
-        this.replay.release(this.turnStartMs);
         this.onEvent({ ...event, words });
         return;
       }

@@ -1,8 +1,7 @@
 /**
- * The audio a session could still need if its ASR worker died: every frame since shortly before
- * the current turn began, in session time (ms of audio since Begin). asr-link.ts replays it to
- * the next worker. Bounded by trim(): past `limitMs` the oldest frames go (and `lostMs` says how
- * much), so a turn that never ends cannot grow it without end.
+ * The audio a session could still need if its ASR worker died: its frames from the start, in
+ * session time (ms of audio since Begin). asr-link.ts replays them to the next worker. Bounded by
+ * trim(): past `limitMs` the oldest frames go (and `lostMs` says how much).
  */
 export interface BufferedFrame {
   /** Session time of the frame's first sample (ms). */

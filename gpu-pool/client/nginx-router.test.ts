@@ -3,12 +3,10 @@
  * with the committed config templated to local worker ports, in front of real gRPC workers.
  * Needs the Debian package `nginx` (CI: apt-get install -y nginx); skipped with a message without it.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:http2';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AsrEngine } from '../engine/api.ts';
 import { createLogger } from '../../runtime/logger.ts';
@@ -19,43 +17,13 @@ import { AsrPoolError, type AsrPool, type AsrSessionEvent, type AsrSessionReques
 import { createGrpcAsrPool } from './grpc-asr-pool.ts';
 import { parseRoutingTable } from './routing-table.ts';
 import { freePort } from '../grpc/testing/free-port.ts';
+import { h2Get, hasNginx, startRouter } from '../../infra/testing/nginx-router.ts';
 
-const CONFIG_PATH = fileURLToPath(new URL('../../infra/nginx_streaming_asr.conf', import.meta.url));
-const hasNginx = spawnSync('nginx', ['-v']).status === 0;
-if (!hasNginx) console.warn('nginx router test skipped: nginx is not installed (Debian: apt-get install -y nginx)');
+const nginxInstalled = hasNginx();
+if (!nginxInstalled) console.warn('nginx router test skipped: nginx is not installed (Debian: apt-get install -y nginx)');
 
 const logger = createLogger('nginx-router-test');
 logger.level = 'warn';
-
-/** GET over cleartext HTTP/2 (the router's port speaks only h2c, like `curl --http2-prior-knowledge`). */
-function h2Get(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const session = connect(`http://127.0.0.1:${port}`);
-    session.on('error', reject);
-    const stream = session.request({ ':path': path });
-    let body = '';
-    let status = 0;
-    stream.on('response', (headers) => (status = Number(headers[':status'])));
-    stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    stream.on('end', () => {
-      session.close();
-      resolve({ status, body });
-    });
-    stream.on('error', reject);
-  });
-}
-
-/** The committed config with service names → loopback ports and writable paths for a non-daemon run. */
-export function renderRouterConfig(template: string, listenPort: number, backends: Record<string, number>, dir: string): string {
-  let config = template.replace(/listen 80 http2;/, `listen 127.0.0.1:${listenPort} http2;`);
-  for (const [service, port] of Object.entries(backends)) config = config.replaceAll(`${service}:50051`, `127.0.0.1:${port}`);
-  if (/streaming-asr-[a-z0-9-]+:50051/.test(config)) throw new Error('a backend of the router config has no test port');
-  return config
-    .replace('worker_processes auto;', 'worker_processes 1;')
-    .replace('error_log /dev/stderr info;', `error_log ${dir}/error.log info;`)
-    .replace('access_log /dev/stdout;', 'access_log off;')
-    .replace(/^http \{$/m, `http {\n  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path ${dir}/${kind};`).join(' ')}`);
-}
 
 const request: AsrSessionRequest = {
   sessionId: 'router-test',
@@ -67,7 +35,7 @@ const request: AsrSessionRequest = {
   formatTurns: false,
 };
 
-describe.skipIf(!hasNginx)('nginx gRPC router (infra/nginx_streaming_asr.conf)', () => {
+describe.skipIf(!nginxInstalled)('nginx gRPC router (infra/nginx_streaming_asr.conf)', () => {
   let engine: AsrEngine;
   let english: AsrWorkerServer;
   let multilingual: AsrWorkerServer;
@@ -88,15 +56,7 @@ describe.skipIf(!hasNginx)('nginx gRPC router (infra/nginx_streaming_asr.conf)',
       'streaming-asr-multilang': multilingual.port,
       'streaming-asr-u3pro': await freePort(), // nothing listens: a label whose workers are down
     };
-    writeFileSync(join(dir, 'nginx.conf'), renderRouterConfig(readFileSync(CONFIG_PATH, 'utf8'), routerPort, backends, dir));
-    nginx = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', `daemon off; pid ${dir}/nginx.pid;`], { stdio: 'inherit' });
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const healthy = await h2Get(routerPort, '/nginx_health').then((response) => response.status === 200, () => false);
-      if (healthy) break;
-      if (Date.now() > deadline || nginx.exitCode !== null) throw new Error(`nginx did not start: ${readFileSync(join(dir, 'error.log'), 'utf8')}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    nginx = await startRouter(routerPort, backends, dir);
     pool = createGrpcAsrPool({ routes: parseRoutingTable(`*=127.0.0.1:${routerPort}`), acceptTimeoutMs: 3_000, logger });
   });
 
