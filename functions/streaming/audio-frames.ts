@@ -37,6 +37,8 @@ export class FrameRule {
 }
 
 function violation(durationMs: number): ProtocolError {
-  // Integer milliseconds in the text, like the cloud's ("Input duration violation: 10 ms. ...").
-  return new ProtocolError(3007, ErrorText.inputDuration(Math.round(durationMs)));
+  // Integer milliseconds in the text, like the cloud's ("Input duration violation: 10 ms. ..."),
+  // rounded away from the allowed range: a 49.9 ms frame says 49 ms, not a contradictory 50.
+  const shown = durationMs < MIN_FRAME_MS ? Math.floor(durationMs) : Math.ceil(durationMs);
+  return new ProtocolError(3007, ErrorText.inputDuration(shown));
 }

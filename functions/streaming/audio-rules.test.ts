@@ -22,6 +22,11 @@ describe('frame rule', () => {
     expect(() => rule.check(100)).toThrow('Input duration violation: 10 ms. Expected between 50 and 1000 ms');
     expect(() => new FrameRule(false).check(10)).toThrow(/10 ms/);
   });
+
+  it('never names a refused frame with an allowed length (49.9 ms is 49, 1000.2 ms is 1001)', () => {
+    expect(() => new FrameRule(false).check(49.9)).toThrow('Input duration violation: 49 ms. Expected between 50 and 1000 ms');
+    expect(() => new FrameRule().check(1000.2)).toThrow('Input duration violation: 1001 ms. Expected between 50 and 1000 ms');
+  });
 });
 
 describe('transmission rate', () => {

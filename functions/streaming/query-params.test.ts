@@ -40,6 +40,14 @@ describe('parseStreamingParams', () => {
     expect(parse('vad_threshold=1.5')).toMatchObject({ ok: false });
   });
 
+  it('reads numbers in plain decimal notation only: no hex, exponent, Infinity or padding', () => {
+    for (const value of ['0x3e80', '1.6e4', '16e3', 'Infinity', '%2016000', '16000%20', '0b11111010000000']) {
+      expect(parse(`sample_rate=${value}`), value).toMatchObject({ ok: false, message: expect.stringMatching(/^sample_rate must be an integer/) });
+    }
+    expect(parse('vad_threshold=5e-1')).toMatchObject({ ok: false });
+    expect(parse('sample_rate=16000&vad_threshold=.5&end_of_turn_confidence_threshold=0.70')).toMatchObject({ ok: true, params: { sampleRate: 16000, vadThreshold: 0.5 } });
+  });
+
   it('ignores unknown parameters and reports unsupported features', () => {
     expect(parse('sample_rate=8000&encoding=PCM_MULAW&whatever=1&speaker_labels=True')).toMatchObject({
       ok: true,

@@ -44,8 +44,12 @@ const lenientBoolean = z.string().transform((raw, ctx) => {
   return z.NEVER;
 });
 
+/**
+ * Plain decimal notation only ("16000", "0.5", ".5"): Number() would also take "0x3e80", "1.6e4",
+ * "Infinity" and " 16000 ", which no client means and which made sample_rate=0x3e80 a valid rate.
+ */
 function numberFrom(raw: string): number {
-  return raw.trim() === '' ? Number.NaN : Number(raw);
+  return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(raw) ? Number(raw) : Number.NaN;
 }
 
 const integer = (min: number, max: number) =>
