@@ -278,3 +278,34 @@ describe('StreamingSession with a punctuation model', () => {
     }
   });
 });
+
+describe('StreamingSession handshake details (issue 24)', () => {
+  it('a min_turn_silence above the default max_turn_silence is refused before Begin, not by the worker after it', async () => {
+    const fake = fakePool(async () => undefined);
+    const { lifecycle } = fakeLifecycle();
+    const { s, sent, closes } = session(fake.pool, lifecycle, 'sample_rate=16000&min_turn_silence=5000');
+    await s.start();
+    expect(sent).toEqual([{ type: 'Error', error_code: 3006, error: 'Invalid Query Parameter: min_turn_silence (5000) exceeds max_turn_silence (1280)' }]);
+    expect(closes).toEqual([{ code: 3006, reason: 'Invalid Query Parameter: min_turn_silence (5000) exceeds max_turn_silence (1280)' }]);
+  });
+
+  it('the keyterms Warning 3102 comes after Begin', async () => {
+    const fake = fakePool(async () => undefined);
+    const { lifecycle } = fakeLifecycle();
+    const terms = encodeURIComponent(JSON.stringify(Array.from({ length: 101 }, (_, i) => `term ${i}`)));
+    const { s, sent } = session(fake.pool, lifecycle, `sample_rate=16000&keyterms_prompt=${terms}`);
+    await s.start();
+    expect(sent.map((m) => m.type)).toEqual(['Begin', 'Warning']);
+    expect(sent[1]).toMatchObject({ warning_code: 3102 });
+  });
+
+  it("a worker's refusal of a setting names the setting, not the worker's address", async () => {
+    const fake = fakePool(async () => undefined);
+    const { lifecycle } = fakeLifecycle();
+    const { s, sent } = session(fake.pool, lifecycle);
+    await s.start();
+    await tick();
+    fake.emit({ kind: 'error', error: new AsrPoolError('INVALID_ARGUMENT', 'invalid update_configuration: vad_threshold must be at most 1 (worker 10.1.2.3:50051, INVALID_ARGUMENT)') });
+    expect(sent.at(-1)).toEqual({ type: 'Error', error_code: 3006, error: 'Invalid Query Parameter: vad_threshold must be at most 1' });
+  });
+});

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AsrPool, AsrPoolError, AsrSessionEvent, TurnDetectionOptions } from '../../gpu-pool/client/api.ts';
 import type { SessionLifecycle } from '../../runtime/sessions/lifecycle.ts';
+import { DEFAULT_TURN_DETECTION } from '../../gpu-pool/grpc/session-options.ts';
 import { AsrLink } from './asr-link.ts';
 import { FrameRule, frameDurationMs } from './audio-frames.ts';
 import { parseClientMessage, type ClientMessage } from './client-messages.ts';
@@ -212,6 +213,8 @@ export class StreamingSession {
     if (params.unsupported.length > 0) {
       this.send({ type: 'Warning', warning_code: WarningCode.unsupportedFeature, warning: `Unsupported parameters ignored: ${params.unsupported.join(', ')}` });
     }
+    // After Begin, like every other message of the session (openAsr cut the list before it).
+    if (keytermsOverLimits(params.keyterms)) this.warnKeytermsCut();
 
     const sessionMs = auth.maxSessionSeconds * 1000 - (Date.now() - this.startedAt.getTime());
     this.expiryTimer = setTimeout(() => this.fail(new ProtocolError(3008, ErrorText.sessionExpired)), Math.max(0, sessionMs));
@@ -237,7 +240,7 @@ export class StreamingSession {
         sampleRate: params.sampleRate,
         encoding: params.encoding,
         turnDetection: this.turnDetection,
-        keyterms: this.cutKeyterms(params.keyterms),
+        keyterms: cutToLimits(params.keyterms),
         formatTurns: params.formatTurns,
       },
       (event) => this.onAsrEvent(event),
@@ -250,10 +253,12 @@ export class StreamingSession {
 
   /** keyterms_prompt within the limits (100 terms × 50 characters), with a Warning if it was cut. */
   private cutKeyterms(keyterms: string[]): string[] {
-    if (keyterms.length > 100 || keyterms.some((term) => term.length > 50)) {
-      this.send({ type: 'Warning', warning_code: WarningCode.keytermsTruncated, warning: 'keyterms_prompt cut to 100 terms of at most 50 characters' });
-    }
-    return keyterms.slice(0, 100).map((term) => term.slice(0, 50));
+    if (keytermsOverLimits(keyterms)) this.warnKeytermsCut();
+    return cutToLimits(keyterms);
+  }
+
+  private warnKeytermsCut(): void {
+    this.send({ type: 'Warning', warning_code: WarningCode.keytermsTruncated, warning: 'keyterms_prompt cut to 100 terms of at most 50 characters' });
   }
 
   /** A frame from the client: text (a JSON message) or binary (audio). */
@@ -533,9 +538,21 @@ function round6(value: number): number {
   return Number.isFinite(value) ? Math.round(Math.min(1, Math.max(0, value)) * 1e6) / 1e6 : 0;
 }
 
+function keytermsOverLimits(keyterms: string[]): boolean {
+  return keyterms.length > 100 || keyterms.some((term) => term.length > 50);
+}
+
+function cutToLimits(keyterms: string[]): string[] {
+  return keyterms.slice(0, 100).map((term) => term.slice(0, 50));
+}
+
+/**
+ * min_turn_silence must not exceed max_turn_silence, counting the defaults for the one not given
+ * (the worker checks the same and would refuse the session only after Begin).
+ */
 function checkSilenceOrder(options: Partial<TurnDetectionOptions>): void {
-  const { minTurnSilenceMs, maxTurnSilenceMs } = options;
-  if (minTurnSilenceMs !== undefined && maxTurnSilenceMs !== undefined && minTurnSilenceMs > maxTurnSilenceMs) {
+  const { minTurnSilenceMs, maxTurnSilenceMs } = { ...DEFAULT_TURN_DETECTION, ...options };
+  if (minTurnSilenceMs > maxTurnSilenceMs) {
     throw new ProtocolError(3006, ErrorText.invalidParameter(`min_turn_silence (${minTurnSilenceMs}) exceeds max_turn_silence (${maxTurnSilenceMs})`));
   }
 }
@@ -548,7 +565,8 @@ export function poolErrorToProtocol(error: AsrPoolError, speechModel: string, mo
     case 'POOL_FULL':
       return new ProtocolError(3009, `Unauthorized Connection: Too many concurrent sessions (every ${modelVersion} ASR worker is full)`);
     case 'INVALID_ARGUMENT':
-      return new ProtocolError(3006, ErrorText.invalidParameter(error.message));
+      // The worker's words, without its address and status (internal, not the client's business).
+      return new ProtocolError(3006, ErrorText.invalidParameter(error.message.replace(/ \(worker [^)]*\)$/, '').replace(/^invalid (session config|update_configuration|update_keyterms): /, '')));
     case 'UNAVAILABLE':
       return new ProtocolError(3005, `Session Cancelled: no ${modelVersion} ASR worker is reachable`);
     default:
