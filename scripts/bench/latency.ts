@@ -1,40 +1,55 @@
 /**
- * `npm run bench:latency [-- --sessions 8 --seconds 20 --endpoint ws://host:8080]`
+ * `npm run bench:latency [-- --loads 1,8,32 --seconds 40 --endpoint ws://host:8080]`
  *
- * N concurrent sessions, each streaming real recordings (EARSHOT_TESTDATA, else ../shared/testdata) at real-time pace
- * in 100 ms frames, through the whole path: WebSocket → gateway → gRPC → ASR worker. Without
- * --endpoint it starts the embedded default (`tsx runtime/main.ts`) in a child process, so the
- * server does not share this process's event loop.
+ * Latency as a client feels it, through the whole path (WebSocket → gateway → gRPC → ASR
+ * worker → engine), at each load: that many concurrent sessions, each streaming synthetic
+ * speech in 100 ms frames paced at real time. Without --endpoint it starts the embedded server
+ * (`runtime/main.ts`, the served configuration: int8 model, beam search with LM and lexicon) in
+ * a child process, under a throw-away test licence for that many sessions (evaluation mode
+ * admits 4), so the server does not share this process's event loop; its environment is
+ * passed on (e.g. ASR_FINALIZE_AFTER_MS=off for the search without the finalisation policy).
  *
- * Word emission delay: for every word (turn_order + position), from the moment the frame holding
- * the end of the word's audio was sent to the arrival of the first Turn that contains the word.
- * End-of-turn delay: from the moment the frame holding the end of the turn's last word was sent to
- * the arrival of its end_of_turn Turn (this includes the turn-silence the endpointer waits for);
- * only turns ended by the endpointer count, not the flush after Terminate.
+ * The speech is espeak-ng's (timed-speech.ts), so every word's true boundaries are known. Each
+ * session speaks sentences one after another: 300 ms of silence, the sentence, then either
+ * 2 s of silence (the endpointer ends the turn, default turn settings) or, for every third
+ * sentence, a ForceEndpoint 300 ms after the speech ends and 1 s of silence.
+ *
+ * Printed per load (p50 / p95 / p99 and counts; latency-metrics.ts defines each):
+ *   time to first partial of a word   first Turn showing a word at its position − end of its audio
+ *   time to final of a word           first Turn where it has word_is_final: true − end of its audio
+ *   end of speech → last word final   the sentence's last word turning final − end of its speech
+ *   end of speech → end_of_turn Turn  (sentences ended by the endpointer)
+ *   ForceEndpoint → final Turn        the end_of_turn Turn − the moment ForceEndpoint was sent
+ * "End of its audio" is the engine's word end time, as the Turn reports it; the timestamp error
+ * line compares those ends with the synthesiser's true word ends. Final words that change in a
+ * later Turn are counted (must be 0).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { readAudio } from '../audio/read-audio.ts';
-import { resample, toPcm16 } from '../audio/resample.ts';
-import { TESTDATA_DIR } from '../../gpu-pool/engine/testing/test-data.ts';
 import { testLicenceEnv } from '../../runtime/license/test-support.ts';
+import { toPcm16 } from '../audio/resample.ts';
+import { emptySamples, percentile, sessionSamples, type LatencySamples, type ReceivedTurn, type ScriptedUtterance } from './latency-metrics.ts';
+import { timedUtterances, type TimedUtterance } from './timed-speech.ts';
 
 const { values } = parseArgs({
   options: {
-    sessions: { type: 'string', default: '8' },
-    seconds: { type: 'string', default: '20' },
+    loads: { type: 'string', default: '1,8,32' },
+    seconds: { type: 'string', default: '40' },
     endpoint: { type: 'string' },
-    testdata: { type: 'string', default: TESTDATA_DIR },
   },
 });
-const SESSIONS = Number(values.sessions);
+const LOADS = values.loads.split(',').map(Number);
 const SECONDS = Number(values.seconds);
 const RATE = 16000;
 const FRAME_MS = 100;
-const FRAME_BYTES = (RATE * FRAME_MS * 2) / 1000;
+const FRAME_SAMPLES = (RATE * FRAME_MS) / 1000;
+const LEAD_MS = 300;
+const TAIL_ENDPOINTER_MS = 2000;
+const FORCE_AFTER_MS = 300;
+const TAIL_FORCE_MS = 1000;
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -45,10 +60,12 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startServer(): Promise<{ endpoint: string; child: ChildProcess }> {
+async function startServer(maxSessions: number): Promise<{ endpoint: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/main.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...(await testLicenceEnv(SESSIONS)), LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...(await testLicenceEnv(maxSessions)), LOG_LEVEL: 'warn',
+      // The sessions ask for unformatted turns: no punctuation model is needed.
+      PUNCTUATION_MODEL: process.env.PUNCTUATION_MODEL ?? 'off' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -62,106 +79,125 @@ async function startServer(): Promise<{ endpoint: string; child: ChildProcess }>
   return { endpoint: `ws://127.0.0.1:${port}`, child };
 }
 
-/** SECONDS of speech per session: testdata recordings (resampled to 16 kHz) back to back, rotated per session. */
-async function sessionAudio(): Promise<Uint8Array[]> {
-  const rows = readFileSync(`${values.testdata}/all_refs.tsv`, 'utf8').trim().split('\n').slice(1);
-  const files = rows.map((row) => `${values.testdata}/${row.split('\t')[0]}`);
-  const pcm = await Promise.all(files.map(async (file) => {
-    const audio = await readAudio(file);
-    return toPcm16(resample(audio.samples, audio.sampleRate, RATE));
-  }));
-  return Array.from({ length: SESSIONS }, (_, session) => {
-    const out = new Uint8Array(SECONDS * RATE * 2);
-    for (let filled = 0, index = session; filled < out.length; index++) {
-      const next = pcm[index % pcm.length].subarray(0, out.length - filled);
-      out.set(next, filled);
-      filled += next.length;
-    }
-    return out;
-  });
+interface SessionPlan {
+  pcm: Uint8Array;
+  utterances: ScriptedUtterance[];
+  /** Frame index after which a ForceEndpoint goes out, → its utterance. */
+  forceAfterFrame: Map<number, ScriptedUtterance>;
 }
 
-interface Sample {
-  words: number[];
-  endOfTurn: number[];
-  beginMs: number;
+/** About SECONDS of sentences for one session, starting at sentence `first`. */
+function plan(all: TimedUtterance[], first: number): SessionPlan {
+  const parts: Float32Array[] = [];
+  const utterances: ScriptedUtterance[] = [];
+  const forceAfterFrame = new Map<number, ScriptedUtterance>();
+  let at = 0; // samples so far
+  const silence = (ms: number) => {
+    const n = Math.round((ms * RATE) / 1000);
+    parts.push(new Float32Array(n));
+    at += n;
+  };
+  for (let k = 0; at < SECONDS * RATE; k++) {
+    const u = all[(first + k) % all.length];
+    silence(LEAD_MS);
+    const offsetMs = (at * 1000) / RATE;
+    parts.push(u.samples);
+    at += u.samples.length;
+    const ending = k % 3 === 2 ? 'force' : 'endpointer';
+    const words = u.words.map((w) => ({ text: w.text, startMs: w.startMs + offsetMs, endMs: w.endMs + offsetMs }));
+    const scripted: ScriptedUtterance = { startMs: words[0].startMs, endMs: words.at(-1)!.endMs, words, ending };
+    utterances.push(scripted);
+    if (ending === 'force') {
+      forceAfterFrame.set(Math.ceil((scripted.endMs + FORCE_AFTER_MS) / FRAME_MS) - 1, scripted);
+      silence(TAIL_FORCE_MS);
+    } else silence(TAIL_ENDPOINTER_MS);
+  }
+  const samples = new Float32Array(at);
+  let o = 0;
+  for (const p of parts) {
+    samples.set(p, o);
+    o += p.length;
+  }
+  return { pcm: toPcm16(samples), utterances, forceAfterFrame };
 }
 
-function runSession(endpoint: string, audio: Uint8Array): Promise<Sample> {
+function runSession(endpoint: string, p: SessionPlan, delayMs: number, into: LatencySamples): Promise<void> {
   return new Promise((resolve, reject) => {
-    const sample: Sample = { words: [], endOfTurn: [], beginMs: 0 };
-    const sentAt: number[] = []; // wall time each frame was sent, by frame index
-    const seen = new Set<string>();
-    let terminateSentAt = Number.POSITIVE_INFINITY;
-    const opened = performance.now();
+    const sentAt: number[] = [];
+    const turns: ReceivedTurn[] = [];
     const socket = new WebSocket(`${endpoint}/v3/ws?sample_rate=${RATE}`, { headers: { Authorization: 'self-hosted' } });
-    const frameSentFor = (audioMs: number) => sentAt[Math.min(sentAt.length - 1, Math.floor(Math.max(0, audioMs - 1) / FRAME_MS))];
     socket.on('message', (data) => {
       const now = performance.now();
       const message = JSON.parse(data.toString());
-      if (message.type === 'Begin') {
-        sample.beginMs = now - opened;
-        void stream();
-      } else if (message.type === 'Turn') {
-        message.words.forEach((word: { end: number }, index: number) => {
-          const key = `${message.turn_order}:${index}`;
-          const sent = frameSentFor(word.end);
-          if (!seen.has(key) && sent !== undefined) {
-            seen.add(key);
-            sample.words.push(now - sent);
-          }
-        });
-        const last = message.words.at(-1);
-        const sent = last && frameSentFor(last.end);
-        // Only turns the endpointer ended by itself: the flush after Terminate says nothing about it.
-        if (message.end_of_turn && sent !== undefined && now < terminateSentAt) sample.endOfTurn.push(now - sent);
-      } else if (message.type === 'Error') {
-        reject(new Error(`Error ${message.error_code}: ${message.error}`));
-      }
+      if (message.type === 'Begin') setTimeout(() => void stream(), delayMs);
+      else if (message.type === 'Turn') turns.push({ at: now, turn_order: message.turn_order, end_of_turn: message.end_of_turn, words: message.words });
+      else if (message.type === 'Error') reject(new Error(`Error ${message.error_code}: ${message.error}`));
     });
-    socket.on('close', () => resolve(sample));
+    socket.on('close', () => {
+      const frameOf = (ms: number) => Math.min(sentAt.length - 1, Math.max(0, Math.ceil(ms / FRAME_MS) - 1));
+      sessionSamples({ utterances: p.utterances, turns, sentAt: (ms) => sentAt[frameOf(ms)] }, into);
+      resolve();
+    });
     socket.on('error', reject);
     async function stream() {
       const started = performance.now();
-      for (let offset = 0, index = 0; offset < audio.length; offset += FRAME_BYTES, index++) {
-        const due = started + index * FRAME_MS;
+      const bytes = FRAME_SAMPLES * 2;
+      for (let offset = 0, index = 0; offset < p.pcm.length; offset += bytes, index++) {
+        // A live client sends a frame once it has been recorded: at the end of its audio.
+        const due = started + (index + 1) * FRAME_MS;
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        socket.send(audio.subarray(offset, offset + FRAME_BYTES));
+        socket.send(p.pcm.subarray(offset, offset + bytes));
         sentAt[index] = performance.now();
+        const forced = p.forceAfterFrame.get(index);
+        if (forced) {
+          socket.send(JSON.stringify({ type: 'ForceEndpoint' }));
+          forced.forceSentAt = performance.now();
+        }
       }
-      terminateSentAt = performance.now();
       socket.send(JSON.stringify({ type: 'Terminate' }));
     }
   });
 }
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : '-').padStart(7);
+function row(name: string, v: number[]): string {
+  return `${name.padEnd(36)} ${String(v.length).padStart(6)} ${fmt(percentile(v, 50))} ${fmt(percentile(v, 95))} ${fmt(percentile(v, 99))}`;
 }
 
-const server = values.endpoint ? undefined : await startServer();
+const server = values.endpoint ? undefined : await startServer(Math.max(...LOADS));
 const endpoint = values.endpoint ?? server!.endpoint;
 try {
-  const audio = await sessionAudio();
-  process.stderr.write(`streaming ${SESSIONS} sessions × ${SECONDS} s at real time to ${endpoint} ...\n`);
-  const samples = await Promise.all(audio.map((pcm) => runSession(endpoint, pcm)));
-  const words = samples.flatMap((s) => s.words);
-  const ends = samples.flatMap((s) => s.endOfTurn);
-  const begins = samples.map((s) => s.beginMs);
-  const row = (name: string, v: number[]) => `${name.padEnd(34)} ${String(v.length).padStart(6)} ${percentile(v, 50).toFixed(0).padStart(7)} ${percentile(v, 95).toFixed(0).padStart(7)}`;
+  const speech = await timedUtterances(RATE);
+  const cpu = cpus();
   process.stdout.write(
-    [
-      `sessions: ${SESSIONS}, audio per session: ${SECONDS} s, frames: ${FRAME_MS} ms, paced at real time`,
-      `${'metric (ms)'.padEnd(34)} ${'n'.padStart(6)} ${'p50'.padStart(7)} ${'p95'.padStart(7)}`,
-      row('word emission delay', words),
-      row('end-of-turn delay after speech', ends),
-      row('Begin after connect', begins),
-      '',
-    ].join('\n'),
+    `bench:latency — ${endpoint}${server ? ' (embedded server, child process)' : ''}; ASR_FINALIZE_AFTER_MS=${process.env.ASR_FINALIZE_AFTER_MS ?? '(default)'}; ` +
+      `${cpu.length} CPUs visible (${cpu[0]?.model.trim()}); ${speech.length} espeak-ng sentences; ${FRAME_MS} ms frames paced at real time\n`,
   );
+  for (const load of LOADS) {
+    const plans = Array.from({ length: load }, (_, s) => plan(speech, (s * 37) % speech.length));
+    process.stderr.write(`load ${load}: ${load} sessions × ${SECONDS} s ...\n`);
+    const samples = emptySamples();
+    // Sessions start spread over one model chunk, as independent clients would.
+    await Promise.all(plans.map((p, s) => runSession(endpoint, p, (s * 300) / load, samples)));
+    const abs = samples.endError.map(Math.abs);
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
+    process.stdout.write(
+      [
+        '',
+        `load: ${load} concurrent session${load === 1 ? '' : 's'}, ${SECONDS} s of audio each (${plans.reduce((a, p) => a + p.utterances.length, 0)} sentences)`,
+        `${'metric (ms)'.padEnd(36)} ${'n'.padStart(6)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)}`,
+        row('time to first partial of a word', samples.firstPartial),
+        row('time to final of a word', samples.toFinal),
+        row('end of speech → last word final', samples.speechEndToLastFinal),
+        row('end of speech → end_of_turn Turn', samples.speechEndToEndOfTurn),
+        row('ForceEndpoint → final Turn', samples.forceToFinal),
+        `word end timestamp error (engine − true, ${abs.length} words matched): mean abs ${mean(abs).toFixed(0)} ms, mean ${mean(samples.endError).toFixed(0)} ms, p95 abs ${fmt(percentile(abs, 95)).trim()} ms`,
+        `final words changed in a later Turn: ${samples.finalWordChanges}`,
+        '',
+      ].join('\n'),
+    );
+  }
 } finally {
   server?.child.kill('SIGTERM');
 }

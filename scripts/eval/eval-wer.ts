@@ -4,7 +4,8 @@
 // Secondary rows: the fp32 model with the same search, and greedy CTC by sherpa-onnx-node (the
 // independent reference decoder: the acoustic model alone). Real sets also get pocketsphinx en-us,
 // the classic recogniser Earshot must beat (skipped, with a notice, where it is not installed).
-//   tsx scripts/eval/eval-wer.ts [--sets real,realdev,test,fixtures,dev] [--served-only] [--verbose] [--model-dir DIR]
+//   tsx scripts/eval/eval-wer.ts [--sets real,realdev,test,fixtures,dev,timed] [--served-only] [--verbose] [--model-dir DIR]
+// (timed: bench:latency's espeak-ng sentences, once it generated them; ASR_FINALIZE_AFTER_MS applies as on a worker)
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AsrEngine } from '../../gpu-pool/engine/api.ts';
@@ -12,7 +13,7 @@ import { readAudio, type Audio } from './audio.js';
 import { createEvalEngine, transcribeAll } from './earshot.js';
 import { pocketsphinxMissing, transcribeWithPocketsphinx } from './pocketsphinx.js';
 import { createRecognizer, MODEL_DIR, transcribe } from './sherpa.js';
-import { devCorpus, heldoutCorpus, heldoutFixtures, realRecordings, realspeechDev, type Utterance } from './sets.js';
+import { devCorpus, heldoutCorpus, heldoutFixtures, realRecordings, realspeechDev, timedSpeech, type Utterance } from './sets.js';
 import { corpusCer, corpusWer, normalizeText } from './wer.js';
 
 const args = process.argv.slice(2);
@@ -69,5 +70,6 @@ if (wanted.has('realdev')) await run('real speakers held out, ../shared/realspee
 if (wanted.has('test')) await run('held-out synthetic, full test set (work-data/)', heldoutCorpus(), false);
 if (wanted.has('fixtures')) await run('held-out synthetic, committed fixtures', heldoutFixtures(), false);
 if (wanted.has('dev')) await run('held-out synthetic, dev set (work-data/)', devCorpus(), false);
+if (wanted.has('timed')) await run("synthetic, bench:latency's sentences (.tmp/timed-speech/)", timedSpeech(), false);
 await served?.close();
 await fp32?.close();

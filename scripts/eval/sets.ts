@@ -52,6 +52,20 @@ function corpusSplit(split: 'test' | 'dev'): Utterance[] | null {
     .map((r) => ({ id: String(r.idx), path: join(REPO, 'work-data', r.path), ref: r.norm }));
 }
 
+/**
+ * bench:latency's synthetic speech (scripts/bench/timed-speech.ts: 24 sentences written for it,
+ * 4 espeak-ng voices), present once the bench has generated it under .tmp/timed-speech/.
+ */
+export function timedSpeech(): Utterance[] | null {
+  const index = join(REPO, '.tmp', 'timed-speech', 'index.jsonl');
+  if (!existsSync(index)) return null;
+  return readFileSync(index, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { name: string; words: { text: string }[] })
+    .map((r) => ({ id: r.name, path: join(REPO, '.tmp', 'timed-speech', `${r.name}.wav`), ref: r.words.map((w) => w.text).join(' ') }));
+}
+
 /** Real recordings (evaluation only, never trained on). */
 export function realRecordings(): Utterance[] | null {
   const tsv = join(TESTDATA_DIR, 'all_refs.tsv');
