@@ -77,6 +77,17 @@ describe('TurnDetector', () => {
     expect(d.decide(word).end).toBe(false);
   });
 
+  it('once the ASR has decoded past the end of speech, silence runs with the VAD (no wait for the next model chunk)', () => {
+    const d = new TurnDetector(balanced, 32, 30);
+    const s = { vad: 0, asr: 0 };
+    feed(d, 990, true, s);
+    for (let i = 0; i < 6; i++) d.onAsrFrames(Float32Array.of(0.98)); // ASR 180 ms past the speech, then stops
+    for (let i = 0; i < 10; i++) d.onVad(0.01); // VAD 320 ms of silence: not yet
+    expect(d.decide(word).end).toBe(false);
+    for (let i = 0; i < 3; i++) d.onVad(0.01); // 416 ms
+    expect(d.decide(word)).toMatchObject({ end: true, reason: 'confident_silence' });
+  });
+
   it('updateOptions takes effect immediately', () => {
     const d = new TurnDetector({ ...balanced, endOfTurnConfidenceThreshold: 1 }, 32, 30);
     const s = { vad: 0, asr: 0 };

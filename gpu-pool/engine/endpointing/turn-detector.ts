@@ -4,11 +4,15 @@ import { endOfTurnConfidence } from './end-of-turn-confidence.ts';
 /**
  * Turn boundaries from the VAD and the decoder (spec §5.1). Fed in audio-clock order:
  * VAD window probabilities, ASR frame blank posteriors and token times. Silence is measured
- * only over audio both the VAD and the ASR have processed, so the last word is always in
- * before a turn can end.
+ * over the audio the VAD has processed once the ASR has decoded `ASR_GUARD_MS` past the end of
+ * speech (the model's token lag: the last word is in), else only over audio both processed. The
+ * VAD keeps up with each 100 ms client frame while the ASR moves in model chunks (300 ms), so a
+ * turn ends as soon as the silence rule holds instead of at the next chunk boundary.
  */
 const ONSET_WINDOWS = 2; // consecutive speech windows before speech counts as started (~64 ms)
 const MIN_SPEECH_MS = 80; // speech needed in a turn before it can end (spec §5.1)
+/** ASR decoded this far past the end of speech: the last word's tokens are in (bench:latency measured the lag at ~100 ms). */
+export const ASR_GUARD_MS = 150;
 
 export type TurnDecision =
   | { end: false; confidence: number }
@@ -95,7 +99,9 @@ export class TurnDetector {
   }
 
   get silenceMs(): number {
-    return this.inSpeech ? 0 : Math.max(0, this.processedMs - this.speechEndMs);
+    if (this.inSpeech) return 0;
+    const horizon = this.hasVad && this.asrMs >= this.speechEndMs + ASR_GUARD_MS ? this.vadMs : this.processedMs;
+    return Math.max(0, horizon - this.speechEndMs);
   }
 
   decide(lastWord: { text: string; confidence: number; isFinal: boolean } | undefined): TurnDecision {
