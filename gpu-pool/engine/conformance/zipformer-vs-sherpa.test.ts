@@ -52,8 +52,9 @@ for (const fixture of fixtures) {
   const inProcess = new Map<string, DecodedToken[]>();
 
   beforeAll(async () => {
-    model = await ZipformerTransducerModel.load(dir, readdirSync(dir), { provider: 'cpu', intraOpThreads: 1 });
-    engine = await createEngine({ modelDir: dir, workers: 1, threadsPerWorker: 1, batchWindowMs: 2 });
+    model = await ZipformerTransducerModel.load(dir, readdirSync(dir), { provider: 'cpu', intraOpThreads: 1, finalizeAfterMs: null });
+    // Word for word with sherpa-onnx, which has no finalisation policy (a piece after its seal pause would start a new word here).
+    engine = await createEngine({ modelDir: dir, workers: 1, threadsPerWorker: 1, batchWindowMs: 2, finalizeAfterMs: null });
   });
 
   afterAll(async () => {
