@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AsrEngine } from '../engine/api.ts';
-import { createLogger } from '../../runtime/logger.ts';
+import { pino } from 'pino';
 import { startAsrWorkerServer, type AsrWorkerServer } from '../grpc/worker-server.ts';
 import { TEST_WAV, createTestEngine } from '../grpc/testing/test-engine.ts';
 import { frames, readPcmWav } from '../grpc/testing/wav.ts';
@@ -10,8 +10,7 @@ import { createGrpcAsrPool } from './grpc-asr-pool.ts';
 import { routingTableFrom } from './routing-table.ts';
 import { until } from '../grpc/testing/until.ts';
 
-const logger = createLogger('asr-pool-test');
-logger.level = 'warn';
+const logger = pino({ name: 'asr-pool-test', level: 'warn' });
 
 const request: AsrSessionRequest = {
   sessionId: 'pool-test',

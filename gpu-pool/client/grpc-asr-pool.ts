@@ -4,7 +4,7 @@
  * within one accept deadline.
  */
 import * as grpc from '@grpc/grpc-js';
-import { createLogger, type Logger } from '../../runtime/logger.ts';
+import { silentLogger, type Logger } from '../logger.ts';
 import type { WireSessionConfig } from '../grpc/messages.ts';
 import { CHANNEL_TIMINGS, clientChannelOptions, type ChannelTimings } from '../grpc/channel-settings.ts';
 import { checkHealth } from '../grpc/health-probe.ts';
@@ -29,6 +29,7 @@ export interface GrpcAsrPoolOptions {
   secure?: boolean;
   /** Pings, channel refresh, cancel grace (gpu-pool/grpc/channel-settings.ts); tests shorten them. */
   channelTimings?: ChannelTimings;
+  /** Default: logs nothing (the runtime passes its logger). */
   logger?: Logger;
 }
 
@@ -62,7 +63,7 @@ const READINESS_PROBE_TIMEOUT_MS = 1_000;
 export function createGrpcAsrPool(options: GrpcAsrPoolOptions): AsrPool {
   const acceptTimeoutMs = options.acceptTimeoutMs ?? 3_000;
   const attemptsPerSession = options.attemptsPerSession ?? 3;
-  const logger = options.logger ?? createLogger('asr-pool');
+  const logger = options.logger ?? silentLogger;
   const credentials = options.secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
   const Recognizer = loadStreamingRecognizer();
   const timings = options.channelTimings ?? CHANNEL_TIMINGS;

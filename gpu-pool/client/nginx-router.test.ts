@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AsrEngine } from '../engine/api.ts';
-import { createLogger } from '../../runtime/logger.ts';
+import { pino } from 'pino';
 import { startAsrWorkerServer, type AsrWorkerServer } from '../grpc/worker-server.ts';
 import { TEST_WAV, createTestEngine } from '../grpc/testing/test-engine.ts';
 import { frames, readPcmWav } from '../grpc/testing/wav.ts';
@@ -22,8 +22,7 @@ import { h2Get, hasNginx, startRouter } from '../../infra/testing/nginx-router.t
 const nginxInstalled = hasNginx();
 if (!nginxInstalled) console.warn('nginx router test skipped: nginx is not installed (Debian: apt-get install -y nginx)');
 
-const logger = createLogger('nginx-router-test');
-logger.level = 'warn';
+const logger = pino({ name: 'nginx-router-test', level: 'warn' });
 
 const request: AsrSessionRequest = {
   sessionId: 'router-test',

@@ -6,6 +6,8 @@
  * never wall-clock time.
  */
 
+import type { Logger } from '../logger.ts';
+
 export type AudioEncoding = 'pcm_s16le' | 'pcm_mulaw';
 
 export interface TurnDetectionOptions {
@@ -117,6 +119,8 @@ export interface EngineOptions {
    * DEFAULT_FINALIZE_AFTER_MS.
    */
   finalizeAfterMs?: number | null;
+  /** Engine start-up and worker failures. Default: logs nothing (the runtime passes its logger). */
+  logger?: Logger;
 }
 
 export interface ModelInfo {

@@ -2,17 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { createLogger } from '../../runtime/logger.ts';
 import type { AsrEngine, AsrStream, EngineOptions, ModelInfo, StreamOptions } from './api.ts';
 import { findVadModel, VAD_MODEL_FILE, VAD_PACKAGE } from './endpointing/vad-model.ts';
 import { EngineError } from './errors.ts';
+import { silentLogger, type Logger } from '../logger.ts';
 import type { DecodingMethod, ModelDescription } from './models/model.ts';
 import type { FromWorker, StreamCommand, ToWorker, WorkerSettings } from './scheduler/messages.ts';
 import { chooseProvider } from './scheduler/provider-probe.ts';
 import { EngineStream, type StreamHost } from './stream/asr-stream.ts';
 import { validateStreamOptions } from './stream/options.ts';
-
-const log = createLogger('asr-engine');
 
 interface WorkerHandle {
   worker: Worker;
@@ -44,6 +42,7 @@ function postOutbox(handle: WorkerHandle): void {
  * lives there). The event loop only converts bytes and assembles words.
  */
 export async function createEngine(options: EngineOptions): Promise<AsrEngine> {
+  const log = options.logger ?? silentLogger;
   const choice = chooseProvider(options.provider ?? 'auto');
   // CPU: one single-threaded worker per core measured fastest (bench:engine: 2 × 1 thread
   // beats 1 × 2 threads by ~40% on 2 cores: no intra-op synchronisation, two batches in
@@ -81,7 +80,7 @@ export async function createEngine(options: EngineOptions): Promise<AsrEngine> {
   }
   const model = ready!.model;
   log.info({ model, workers, decoding, ...settings }, 'ASR engine ready');
-  return new Engine(handles, model, ready!.symbols, ready!.vadWindowMs, choice.provider, decoding);
+  return new Engine(handles, model, ready!.symbols, ready!.vadWindowMs, choice.provider, decoding, log);
 }
 
 /**
@@ -155,6 +154,7 @@ class Engine implements AsrEngine {
     private readonly vadWindowMs: number | null,
     provider: 'cpu' | 'cuda',
     private readonly defaultDecoding: DecodingMethod,
+    private readonly log: Logger,
   ) {
     this.model = {
       type: description.type,
@@ -209,7 +209,7 @@ class Engine implements AsrEngine {
 
   private onWorkerExit(h: WorkerHandle, code: number): void {
     if (this.closed) return;
-    log.error({ code }, 'inference worker exited');
+    this.log.error({ code }, 'inference worker exited');
     for (const s of [...h.streams.values()]) s.onError('MODEL_ERROR', 'inference worker exited');
   }
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AsrEngine } from '../engine/api.ts';
-import { createLogger } from '../../runtime/logger.ts';
+import { pino } from 'pino';
 import type { AsrPool, AsrSession, AsrSessionEvent, AsrSessionRequest } from '../client/api.ts';
 import { createGrpcAsrPool } from '../client/grpc-asr-pool.ts';
 import { routingTableFrom } from '../client/routing-table.ts';
@@ -15,8 +15,7 @@ import { until } from './testing/until.ts';
 import { frames, readPcmWav, type PcmAudio } from './testing/wav.ts';
 import { startAsrWorkerServer, type AsrWorkerServer } from './worker-server.ts';
 
-const logger = createLogger('channel-settings-test');
-logger.level = 'warn';
+const logger = pino({ name: 'channel-settings-test', level: 'warn' });
 
 // Pings every 50 ms both ways: a ping on a connection that got GOAWAY fails within one interval.
 const fast: ChannelTimings = {

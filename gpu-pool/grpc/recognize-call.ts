@@ -6,7 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { AsrEngine, AsrStream, StreamOptions } from '../engine/api.ts';
-import type { Logger } from '../../runtime/logger.ts';
+import type { Logger } from '../logger.ts';
 import type { Admission, AdmissionSlot } from './admission.ts';
 import { toWireResponse } from './engine-events.ts';
 import { requestKind, type WireRecognizeRequest, type WireRecognizeResponse } from './messages.ts';

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AsrEngine } from '../engine/api.ts';
-import { createLogger } from '../../runtime/logger.ts';
+import { pino } from 'pino';
 import type { WireRecognizeResponse } from './messages.ts';
 import { ASR_SERVICE_NAME } from './proto.ts';
 import { TEST_WAV, createTestEngine } from './testing/test-engine.ts';
@@ -10,8 +10,7 @@ import { frames, readPcmWav } from './testing/wav.ts';
 import { startAsrWorkerServer, type AsrWorkerServer } from './worker-server.ts';
 import { until } from './testing/until.ts';
 
-const logger = createLogger('worker-server-test');
-logger.level = 'warn';
+const logger = pino({ name: 'worker-server-test', level: 'warn' });
 
 const config = { sessionId: 's', modelVersion: 'en-default', sampleRate: 16000, encoding: 'PCM_S16LE' as const };
 

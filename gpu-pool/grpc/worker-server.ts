@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import type { AsrEngine } from '../engine/api.ts';
-import { createLogger, type Logger } from '../../runtime/logger.ts';
+import { silentLogger, type Logger } from '../logger.ts';
 import { createAdmission } from './admission.ts';
 import { serverChannelOptions, type ChannelTimings } from './channel-settings.ts';
 import { addHealthService, type WorkerHealth } from './health.ts';
@@ -27,6 +27,7 @@ export interface AsrWorkerServerOptions {
   configTimeoutMs?: number;
   /** Ping timings (channel-settings.ts); tests shorten them. */
   channelTimings?: ChannelTimings;
+  /** Default: logs nothing (the runtime passes its logger). */
   logger?: Logger;
 }
 
@@ -57,7 +58,7 @@ export async function startAsrWorkerServer(options: AsrWorkerServerOptions): Pro
   const maxOpenStreams = options.maxOpenStreams ?? 48;
   const admission = createAdmission(maxOpenStreams);
   const modelVersions = new Set(options.modelVersions);
-  const logger = options.logger ?? createLogger('asr-worker');
+  const logger = options.logger ?? silentLogger;
   const server = new grpc.Server(serverChannelOptions(options.channelTimings));
   const health = addHealthService(server);
   const liveCalls = new Set<LiveCall>();

@@ -107,7 +107,7 @@ async function loadEngine(options: AsrWorkerOptions): Promise<AsrEngine> {
   const { createEngine } = (await import(enginePath)) as {
     createEngine: (options: EngineOptions) => AsrEngine | Promise<AsrEngine>;
   };
-  return createEngine({ modelDir: options.modelDir, workers: options.workers, threadsPerWorker: options.threads, decoding: options.decoding ?? 'auto', preferInt8: options.preferInt8 ?? true, provider: options.provider ?? 'auto' });
+  return createEngine({ modelDir: options.modelDir, workers: options.workers, threadsPerWorker: options.threads, decoding: options.decoding ?? 'auto', preferInt8: options.preferInt8 ?? true, provider: options.provider ?? 'auto', logger: createLogger('asr-engine') });
 }
 
 export async function startAsrWorker(options: AsrWorkerOptions = asrWorkerOptionsFromEnv()): Promise<AsrWorkerHandle> {

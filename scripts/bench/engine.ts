@@ -23,11 +23,15 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { createEngine, type AsrEngine, type StreamOptions } from '../../gpu-pool/engine/index.ts';
+import { createLogger } from '../../runtime/logger.ts';
 import type { EngineStream } from '../../gpu-pool/engine/stream/asr-stream.ts';
 import { readAudioFile, testdataFiles, toBytes, toFloat } from '../../gpu-pool/engine/testing/audio-files.ts';
 import { createSherpaRecognizer, type SherpaModelConfig } from '../../gpu-pool/engine/testing/sherpa-reference.ts';
 import { decodableAt, isRealTime, percentile, phaseMs, PUSH_MS, PUSH_SAMPLES, pushSchedule, SAMPLE_RATE, summarise, type RealTimeResult } from './realtime-schedule.ts';
 import { sherpaRealTime } from './sherpa-realtime.ts';
+
+/** The engine's logs, as in the ASR worker (the engine itself logs nothing unless given a logger). */
+const engineLogger = createLogger('asr-engine');
 
 process.env.LOG_LEVEL ??= 'warn';
 const cores = availableParallelism();
@@ -187,7 +191,7 @@ async function memoryCheck(engine: AsrEngine, audio: Int16Array, minutes: number
 async function main() {
   console.log(`# bench:engine — model ${modelDir}, ${cores} CPU cores, node ${process.version}`);
   const audio = await loadAudio();
-  const engine = await createEngine({ modelDir, workers, threadsPerWorker: 1 });
+  const engine = await createEngine({ modelDir, workers, threadsPerWorker: 1, logger: engineLogger });
   console.log(`model: ${JSON.stringify(engine.model)}; Earshot: ${workers} workers × 1 intra-op thread`);
   if (engine.model.type !== 't_one_ctc') throw new Error('bench:engine compares T-one-format models');
 
@@ -201,13 +205,13 @@ async function throughputSection(engine: AsrEngine, audio: Int16Array) {
   console.log('\n## Throughput (audio seconds decoded per wall second = real-time streams sustained; median of alternating rounds)');
   const n = 32;
   const secs = 10;
-  const asrOnly = await createEngine({ modelDir, workers, threadsPerWorker: 1, vad: false });
+  const asrOnly = await createEngine({ modelDir, workers, threadsPerWorker: 1, vad: false, logger: engineLogger });
   const sherpaModel: SherpaModelConfig = { kind: 't_one_ctc', dir: modelDir, frameSeconds: 0.03, framesPerChunk: 10 };
   await earshotThroughput(engine, audio, 4, 2); // warm-up
   await earshotThroughput(asrOnly, audio, 4, 2);
   // The server's default search where the model folder ships decoding.json (LM + lexicon).
   const withBeam = existsSync(`${modelDir}/decoding.json`);
-  const asrBeam = withBeam ? await createEngine({ modelDir, workers, threadsPerWorker: 1, vad: false, decoding: 'modified_beam_search' }) : null;
+  const asrBeam = withBeam ? await createEngine({ modelDir, workers, threadsPerWorker: 1, vad: false, decoding: 'modified_beam_search', logger: engineLogger }) : null;
   if (asrBeam) await earshotThroughput(asrBeam, audio, 4, 2);
   // The machine is shared: contenders run in alternation, ROUNDS times, and the median counts.
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -240,7 +244,7 @@ async function throughputSection(engine: AsrEngine, audio: Int16Array) {
   await asrBeam?.close();
   if (existsSync(`${modelDir}/model.int8.onnx`)) {
     // The int8-quantised export of the same model, same audio, both decoders.
-    const int8 = await createEngine({ modelDir, workers, threadsPerWorker: 1, vad: false, preferInt8: true });
+    const int8 = await createEngine({ modelDir, workers, threadsPerWorker: 1, vad: false, preferInt8: true, logger: engineLogger });
     await earshotThroughput(int8, audio, 4, 2);
     const q: SherpaModelConfig = { ...sherpaModel, file: 'model.int8.onnx' };
     for (let r = 0; r < rounds; r++) {
@@ -298,8 +302,8 @@ async function realTimeSection(engine: AsrEngine, audio: Int16Array) {
   const realTimeInt8 = process.env.BENCH_INT8 === '1' && existsSync(`${modelDir}/model.int8.onnx`);
   const sherpaThreads = Number(process.env.BENCH_SHERPA_THREADS ?? cores);
   console.log(`\n## Real time, ${realTimeInt8 ? 'model.int8.onnx' : 'model.onnx'} (${rtSeconds} s per load, ${PUSH_MS} ms pushes, chunk ${chunkMs} ms; real time = p95 chunk latency ≤ 100 ms, counted from when the audio was due)`);
-  const full = await createEngine({ modelDir, workers, threadsPerWorker: 1, preferInt8: realTimeInt8 });
-  const asrOnly = await createEngine({ modelDir, workers, threadsPerWorker: 1, vad: false, preferInt8: realTimeInt8 });
+  const full = await createEngine({ modelDir, workers, threadsPerWorker: 1, preferInt8: realTimeInt8, logger: engineLogger });
+  const asrOnly = await createEngine({ modelDir, workers, threadsPerWorker: 1, vad: false, preferInt8: realTimeInt8, logger: engineLogger });
   await earshotThroughput(full, audio, 4, 2); // warm-up
   await earshotThroughput(asrOnly, audio, 4, 2);
   const sherpaModel: SherpaModelConfig = { kind: 't_one_ctc', dir: modelDir, frameSeconds: 0.03, framesPerChunk: 10, file: realTimeInt8 ? 'model.int8.onnx' : 'model.onnx' };

@@ -7,9 +7,13 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { readAudio, type Audio } from './audio.js';
 import { createEngine } from '../../gpu-pool/engine/index.ts';
+import { createLogger } from '../../runtime/logger.ts';
 import { createRecognizer, MODEL_DIR, transcribe } from './sherpa.js';
 import { transcribeAll } from './earshot.js';
 import { heldoutFixtures, realRecordings } from './sets.js';
+
+/** The engine's logs, as in the ASR worker (the engine itself logs nothing unless given a logger). */
+const engineLogger = createLogger('asr-engine');
 
 const args = process.argv.slice(2);
 const models = args.includes('--model') ? [args[args.indexOf('--model') + 1]] : ['model.onnx', 'model.int8.onnx'];
@@ -38,7 +42,7 @@ if (existsSync(join(MODEL_DIR, 'decoding.json'))) {
   process.env.LOG_LEVEL ??= 'warn';
   for (const m of models) {
     if (!existsSync(join(MODEL_DIR, m))) continue;
-    const engine = await createEngine({ modelDir: MODEL_DIR, workers: 1, threadsPerWorker: 1, vad: false, preferInt8: m.includes('int8') });
+    const engine = await createEngine({ modelDir: MODEL_DIR, workers: 1, threadsPerWorker: 1, vad: false, preferInt8: m.includes('int8'), logger: engineLogger });
     await transcribeAll(engine, audios.slice(0, 1), 'modified_beam_search', { concurrency: 1 }); // warm-up
     let best = Infinity;
     for (let r = 0; r < repeat; r++) {

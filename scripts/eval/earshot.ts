@@ -2,12 +2,16 @@
 // the way the ASR worker serves sessions: whole files pushed in 100 ms pieces, turns joined.
 import type { AsrStream, StreamOptions } from '../../gpu-pool/engine/api.ts';
 import { createEngine, type AsrEngine } from '../../gpu-pool/engine/index.ts';
+import { createLogger } from '../../runtime/logger.ts';
 import type { DecodingMethod } from '../../gpu-pool/engine/models/model.ts';
 import { finalWordsThroughEngine } from '../../gpu-pool/engine/testing/engine-transcript.ts';
 import type { Audio } from './audio.js';
 
+/** The engine's logs, as in the ASR worker (the engine itself logs nothing unless given a logger). */
+const engineLogger = createLogger('asr-engine');
+
 export function createEvalEngine(modelDir: string, preferInt8 = false): Promise<AsrEngine> {
-  return createEngine({ modelDir, vad: false, preferInt8 });
+  return createEngine({ modelDir, vad: false, preferInt8, logger: engineLogger });
 }
 
 export interface TranscribeOptions {
