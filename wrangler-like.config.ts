@@ -37,7 +37,7 @@ export default defineConfig({
       name: 'streaming',
       routes: STREAMING_PATHS,
       roles: ['embedded', 'gateway'],
-      bindings: ['asrPool', 'sessions', 'config', 'live', 'upgradeWebSocket', 'metrics', 'logger'],
+      bindings: ['asrPool', 'sessions', 'config', 'live', 'upgradeWebSocket', 'metrics', 'logger', 'punctuator'],
       mount: (b) =>
         createStreamingRoutes({
           pool: b.asrPool,
@@ -45,6 +45,7 @@ export default defineConfig({
           config: b.config.streaming,
           logger: b.logger,
           metrics: b.metrics.streaming,
+          punctuator: b.punctuator,
           live: b.live,
           upgradeWebSocket: b.upgradeWebSocket,
         }),

@@ -8,6 +8,7 @@ import type { UpgradeWebSocket } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import type { AsrPool } from '../gpu-pool/client/api.ts';
 import type { LiveSessions } from '../functions/streaming/live-sessions.ts';
+import type { Punctuator } from '../functions/streaming/punctuation/punctuator.ts';
 import type { RuntimeConfig, Role } from './config/index.ts';
 import type { Logger } from './logger.ts';
 import type { GatewayMetrics } from './metrics.ts';
@@ -23,6 +24,8 @@ export interface Bindings {
   upgradeWebSocket: UpgradeWebSocket<WebSocket>;
   metrics: GatewayMetrics;
   logger: Logger;
+  /** Punctuation model for formatted final turns (PUNCTUATION_MODEL); undefined = the formatter's rules. */
+  punctuator?: Punctuator;
 }
 
 export interface FunctionDeclaration {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { grpcAsrPoolOptionsFromEnv, type GrpcAsrPoolOptions } from '../../gpu-pool/client/index.ts';
 import { parseSpeechModelRoutes, speechModelTable } from '../../functions/streaming/speech-models.ts';
 import type { StreamingConfig } from '../../functions/streaming/session.ts';
+import { DEFAULT_PUNCTUATION_MODEL_DIR } from '../../functions/streaming/punctuation/punctuator.ts';
 import { readSessionsConfig, type SessionsConfig } from '../sessions/config.ts';
 import { envSchema, ROLES, type Role } from './schema.ts';
 
@@ -21,6 +22,8 @@ export interface RuntimeConfig {
   embeddedAsrPort: number;
   /** Serve the browser playground at GET /playground. */
   playground: boolean;
+  /** Folder of the punctuation model for format_turns (functions/streaming/punctuation); null = off. */
+  punctuationModelDir: string | null;
   sessions: SessionsConfig;
   /** Undefined when neither ASR_ROUTES nor ASR_ENDPOINT is set (fine for embedded). */
   asrPool?: GrpcAsrPoolOptions;
@@ -77,6 +80,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       embeddedAsrPort: e.EMBEDDED_ASR_PORT,
       // A try-it page belongs on a developer's `npm start`, not on a production gateway unless asked for.
       playground: e.PLAYGROUND ?? e.EARSHOT_ROLE === 'embedded',
+      punctuationModelDir: e.PUNCTUATION_MODEL === 'off' ? null : (e.PUNCTUATION_MODEL ?? DEFAULT_PUNCTUATION_MODEL_DIR),
       sessions: readSessionsConfig(merged),
       asrPool: grpcAsrPoolOptionsFromEnv(merged),
     };

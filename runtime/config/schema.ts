@@ -46,6 +46,8 @@ export const envSchema = z.object({
   EMBEDDED_ASR_PORT: port.default(0),
   /** GET /playground (functions/playground); unset = on in the embedded role only. */
   PLAYGROUND: flag.optional(),
+  /** The punctuation model of formatted final turns: a model folder, or 'off' for the formatter's rules only. */
+  PUNCTUATION_MODEL: z.string().trim().min(1).optional(),
 });
 
 export type RuntimeEnv = z.infer<typeof envSchema>;

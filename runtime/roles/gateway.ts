@@ -8,6 +8,7 @@ import manifest from '../../wrangler-like.config.ts';
 import { createGrpcAsrPool } from '../../gpu-pool/client/index.ts';
 import type { AsrPool } from '../../gpu-pool/client/api.ts';
 import { endSessionsOnLicenceFailure, LiveSessions, MAX_MESSAGE_BYTES } from '../../functions/streaming/index.ts';
+import { OnnxPunctuator, type Punctuator } from '../../functions/streaming/punctuation/punctuator.ts';
 import { functionsFor, type Bindings } from '../bindings.ts';
 import type { Role, RuntimeConfig } from '../config/index.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -49,7 +50,8 @@ export async function startGateway(config: RuntimeConfig, deps: GatewayDeps = {}
   const { attach, upgradeWebSocket } = createWebSocketEndpoint(app, { maxPayloadBytes: MAX_MESSAGE_BYTES });
   const live = new LiveSessions();
   const metrics = createGatewayMetrics({ clusterSessions: () => sessions.activeSessions() });
-  const bindings: Bindings = { config, asrPool: pool, sessions, live, upgradeWebSocket, metrics, logger };
+  const punctuator = await loadPunctuator(config.punctuationModelDir, logger);
+  const bindings: Bindings = { config, asrPool: pool, sessions, live, upgradeWebSocket, metrics, logger, punctuator };
 
   for (const declaration of functionsFor(manifest, deps.role ?? 'gateway')) {
     if (declaration.enabled && !declaration.enabled(config)) continue;
@@ -86,4 +88,16 @@ export async function startGateway(config: RuntimeConfig, deps: GatewayDeps = {}
       return stopping;
     },
   };
+}
+
+/** PUNCTUATION_MODEL: a folder that does not load stops the gateway at start, like any bad setting. */
+async function loadPunctuator(dir: string | null, logger: Logger): Promise<Punctuator | undefined> {
+  if (dir === null) return undefined;
+  try {
+    const punctuator = await OnnxPunctuator.load(dir);
+    logger.debug({ dir }, 'punctuation model loaded');
+    return punctuator;
+  } catch (error) {
+    throw new Error(`PUNCTUATION_MODEL: cannot load a punctuation model from ${dir}: ${(error as Error).message}`);
+  }
 }
