@@ -4,13 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /**
- * gpu-pool is the bottom of the stack: the gateway (functions/) and the runtime (runtime/)
- * depend on it, never the other way round. This reads every import of gpu-pool's own files
- * (tests included) and fails on one that resolves into runtime/ or functions/.
+ * Dependencies point down. gpu-pool is the bottom of the stack: the gateway (functions/) and
+ * the runtime (runtime/) depend on it, never the other way round. Inside the engine, features/
+ * and decoders/ are below the models that run them, the scheduler and the streams. This reads
+ * every import of the files (tests included) and fails on one that points up.
  */
 const GPU_POOL = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(GPU_POOL, '..');
-const FORBIDDEN = ['runtime', 'functions'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -26,10 +26,12 @@ function importSpecifiers(source: string): string[] {
   return [...source.matchAll(pattern)].map((m) => m[1]!);
 }
 
-function forbiddenImports(file: string): string[] {
+/** The imports of `file` that resolve into one of `above` (folders relative to the repository root). */
+function importsInto(file: string, above: string[]): string[] {
+  const inside = (target: string, folder: string) => !relative(resolve(ROOT, folder), target).startsWith('..');
   return importSpecifiers(readFileSync(file, 'utf8'))
     .filter((spec) => spec.startsWith('.'))
-    .filter((spec) => FORBIDDEN.includes(relative(ROOT, resolve(dirname(file), spec)).split(/[\\/]/)[0]!))
+    .filter((spec) => above.some((folder) => inside(resolve(dirname(file), spec), folder)))
     .map((spec) => `${relative(ROOT, file)} imports ${spec}`);
 }
 
@@ -47,6 +49,14 @@ describe('gpu-pool dependencies point down', () => {
   it('no file under gpu-pool imports runtime/ or functions/', () => {
     const files = sourceFiles(GPU_POOL);
     expect(files.length).toBeGreaterThan(50);
-    expect(files.flatMap(forbiddenImports)).toEqual([]);
+    expect(files.flatMap((file) => importsInto(file, ['runtime', 'functions']))).toEqual([]);
+  });
+
+  it('engine features/ and decoders/ import nothing from models/, scheduler/ or stream/', () => {
+    const engine = join(GPU_POOL, 'engine');
+    const files = [...sourceFiles(join(engine, 'features')), ...sourceFiles(join(engine, 'decoders'))];
+    expect(files.length).toBeGreaterThan(10);
+    const above = ['models', 'scheduler', 'stream'].map((folder) => relative(ROOT, join(engine, folder)));
+    expect(files.flatMap((file) => importsInto(file, above))).toEqual([]);
   });
 });

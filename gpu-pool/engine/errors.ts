@@ -10,3 +10,8 @@ export class EngineError extends Error {
     super(message);
   }
 }
+
+/** A model folder that cannot be loaded: a file missing, malformed or of an unsupported type. */
+export class ModelFormatError extends Error {
+  override name = 'ModelFormatError';
+}

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type AsrEngine } from '../index.ts';
 import { ToneCtcModel } from '../models/tone-ctc.ts';
-import type { DecodedToken } from '../models/model.ts';
+import type { DecodedToken } from '../decoders/chunk-result.ts';
 import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
 import { committedSpeechFiles, haveRealRecordings } from '../testing/test-data.ts';
 import { createSherpaRecognizer, sherpaDecode, type SherpaModelConfig } from '../testing/sherpa-reference.ts';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type AsrEngine } from '../index.ts';
 import { ZipformerTransducerModel } from '../models/zipformer-transducer.ts';
-import type { DecodedToken } from '../models/model.ts';
+import type { DecodedToken } from '../decoders/chunk-result.ts';
 import { StreamPipeline } from '../scheduler/stream-pipeline.ts';
 import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
 import { committedSpeechFiles, haveRealRecordings } from '../testing/test-data.ts';

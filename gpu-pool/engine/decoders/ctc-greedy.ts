@@ -1,4 +1,4 @@
-import type { ChunkResult, DecodedToken } from '../models/model.ts';
+import type { ChunkResult, DecodedToken } from './chunk-result.ts';
 import { createGreedySeal, noteGreedyToken, sealGreedyWord, type GreedySeal } from './finalization.ts';
 
 /** Per-stream memory of the streaming CTC greedy search. */

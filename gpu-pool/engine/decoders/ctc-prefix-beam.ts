@@ -1,4 +1,4 @@
-import type { ChunkResult, DecodedToken } from '../models/model.ts';
+import type { ChunkResult, DecodedToken } from './chunk-result.ts';
 import { Lexicon } from './lexicon.ts';
 import { sealAfterFrames } from './finalization.ts';
 import type { NgramLm } from './ngram-lm.ts';

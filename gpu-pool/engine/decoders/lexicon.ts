@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ModelFormatError } from '../models/model.ts';
+import { ModelFormatError } from '../errors.ts';
 
 /**
  * The words a beam search may spell, as a trie over token ids (lexicon.txt: "WORD tok tok ...",

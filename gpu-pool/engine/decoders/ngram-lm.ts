@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { ModelFormatError } from '../models/model.ts';
+import { ModelFormatError } from '../errors.ts';
 
 const LN10 = Math.LN10;
 

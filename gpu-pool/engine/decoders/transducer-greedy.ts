@@ -1,4 +1,4 @@
-import type { ChunkResult, DecodedToken } from '../models/model.ts';
+import type { ChunkResult, DecodedToken } from './chunk-result.ts';
 import { createGreedySeal, noteGreedyToken, sealGreedyWord, type GreedySeal } from './finalization.ts';
 
 /** What the transducer searches need from the model: batched decoder and joiner runs. */

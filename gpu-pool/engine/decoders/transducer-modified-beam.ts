@@ -1,4 +1,4 @@
-import type { ChunkResult, DecodedToken } from '../models/model.ts';
+import type { ChunkResult, DecodedToken } from './chunk-result.ts';
 import type { TransducerNets } from './transducer-greedy.ts';
 
 /**

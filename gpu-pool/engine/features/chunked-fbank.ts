@@ -1,5 +1,5 @@
 import { OnlineFbank, SHERPA_FBANK } from './fbank.ts';
-import type { FrontEnd } from '../models/model.ts';
+import type { FrontEnd } from './front-end.ts';
 
 /**
  * Feature chunks for streaming encoders: windows of `chunkFrames` fbank frames advancing by

@@ -5,7 +5,7 @@ import { createPrefixBeamContext, type PrefixBeamContext } from '../decoders/ctc
 import { finalizeAfterFrames } from '../decoders/finalization.ts';
 import { Lexicon } from '../decoders/lexicon.ts';
 import { NgramLm } from '../decoders/ngram-lm.ts';
-import { ModelFormatError } from './model.ts';
+import { ModelFormatError } from '../errors.ts';
 import type { TokenTable } from './tokens.ts';
 
 /**

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { readOnnxMetadata } from './onnx-metadata.ts';
 import { ToneCtcModel } from './tone-ctc.ts';
 import { ZipformerTransducerModel } from './zipformer-transducer.ts';
-import { ModelFormatError, type StreamingModel } from './model.ts';
+import { ModelFormatError } from '../errors.ts';
+import type { StreamingModel } from './model.ts';
 import type { SessionSettings } from './session.ts';
 
 /**

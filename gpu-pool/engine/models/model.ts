@@ -1,3 +1,5 @@
+import type { ChunkResult, DecodedToken } from '../decoders/chunk-result.ts';
+import type { FrontEnd } from '../features/front-end.ts';
 import type { TokenTable } from './tokens.ts';
 
 /**
@@ -19,37 +21,6 @@ export interface ModelDescription {
   tokenDelayMs?: number;
 }
 
-/** One decoded token, with its output frame index (absolute, per stream) and posterior. */
-export interface DecodedToken {
-  id: number;
-  frame: number;
-  prob: number;
-}
-
-export interface ChunkResult {
-  tokens: DecodedToken[];
-  /** Output frames covered by this chunk. */
-  frames: number;
-  /** Blank posterior of each output frame of the chunk (for the end-of-turn heuristic). */
-  blankProbs: Float32Array;
-  /** Beam search: the best path's tokens after the committed ones (may still change). */
-  tentative?: DecodedToken[];
-  /**
-   * The last committed word is complete: no later token joins it (finalization.ts). Words are
-   * otherwise closed only by the start of the next one.
-   */
-  wordClosed?: boolean;
-}
-
-/** Turns model-rate audio into model input chunks, per stream. */
-export interface FrontEnd {
-  accept(samples: Float32Array): void;
-  /** No more audio: pad so the tail becomes a final chunk. */
-  finish(): void;
-  readonly readyCount: number;
-  take(): Float32Array | undefined;
-}
-
 export interface StreamingModel<S = unknown> {
   readonly description: ModelDescription;
   readonly tokens: TokenTable;
@@ -65,7 +36,3 @@ export interface StreamingModel<S = unknown> {
 }
 
 export type DecodingMethod = 'greedy_search' | 'modified_beam_search';
-
-export class ModelFormatError extends Error {
-  override name = 'ModelFormatError';
-}

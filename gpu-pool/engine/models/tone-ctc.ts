@@ -8,7 +8,10 @@ import { loadBeamContext, readTokenDelayMs } from './beam-settings.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
 import { readTokens, type TokenTable } from './tokens.ts';
 import { openSession, ort, type SessionSettings } from './session.ts';
-import { ModelFormatError, type ChunkResult, type DecodingMethod, type FrontEnd, type ModelDescription, type StreamingModel } from './model.ts';
+import type { ChunkResult } from '../decoders/chunk-result.ts';
+import { ModelFormatError } from '../errors.ts';
+import type { FrontEnd } from '../features/front-end.ts';
+import type { DecodingMethod, ModelDescription, StreamingModel } from './model.ts';
 
 /**
  * T-one streaming CTC (Earshot's own model format; sherpa-onnx's `t_one_ctc`):

@@ -8,7 +8,10 @@ import { readOnnxMetadata } from './onnx-metadata.ts';
 import { readTokens, type TokenTable } from './tokens.ts';
 import { openSession, ort, type SessionSettings } from './session.ts';
 import { batchedShape, stack, unstackInto, type StateSpec } from './state-stacking.ts';
-import { ModelFormatError, type ChunkResult, type DecodedToken, type DecodingMethod, type FrontEnd, type ModelDescription, type StreamingModel } from './model.ts';
+import type { ChunkResult, DecodedToken } from '../decoders/chunk-result.ts';
+import { ModelFormatError } from '../errors.ts';
+import type { FrontEnd } from '../features/front-end.ts';
+import type { DecodingMethod, ModelDescription, StreamingModel } from './model.ts';
 
 /**
  * sherpa-onnx / icefall streaming zipformer2 (and zipformer v1) transducer: encoder (fbank chunk + cached states

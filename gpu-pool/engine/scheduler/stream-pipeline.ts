@@ -1,6 +1,7 @@
 import { StreamingResampler } from '../audio/resampler.ts';
 import type { SileroVad, VadStreamState } from '../endpointing/silero-vad.ts';
-import type { DecodingMethod, FrontEnd, StreamingModel } from '../models/model.ts';
+import type { FrontEnd } from '../features/front-end.ts';
+import type { DecodingMethod, StreamingModel } from '../models/model.ts';
 
 /**
  * Everything one stream owns inside an inference worker: resampler, model front end

@@ -1,4 +1,5 @@
-import type { DecodedToken, StreamingModel } from '../models/model.ts';
+import type { DecodedToken } from '../decoders/chunk-result.ts';
+import type { StreamingModel } from '../models/model.ts';
 import { StreamPipeline } from '../scheduler/stream-pipeline.ts';
 import { toFloat, type AudioFile } from './audio-files.ts';
 
