@@ -5,6 +5,7 @@
  * language). Unknown parameters are ignored, as the cloud does.
  */
 import { z } from 'zod';
+import { parseBoolean } from '../../gpu-pool/parse-boolean.ts';
 
 export type Encoding = 'pcm_s16le' | 'pcm_mulaw';
 
@@ -34,12 +35,9 @@ export interface StreamingParams {
 
 export type ParseResult = { ok: true; params: StreamingParams } | { ok: false; message: string };
 
-const TRUE = /^(true|1|yes|on)$/i;
-const FALSE = /^(false|0|no|off)$/i;
-
 const lenientBoolean = z.string().transform((raw, ctx) => {
-  if (TRUE.test(raw.trim())) return true;
-  if (FALSE.test(raw.trim())) return false;
+  const value = parseBoolean(raw);
+  if (value !== undefined) return value;
   ctx.addIssue({ code: 'custom', message: `must be true or false, got '${raw}'` });
   return z.NEVER;
 });
@@ -148,7 +146,7 @@ export function parseStreamingParams(query: URLSearchParams): ParseResult {
   if (!parsed.success) return { ok: false, message: describe(parsed.error) };
   const p = parsed.data;
   const unsupported = [
-    ...UNSUPPORTED_FLAGS.filter((name) => TRUE.test(query.get(name)?.trim() ?? '')),
+    ...UNSUPPORTED_FLAGS.filter((name) => parseBoolean(query.get(name) ?? '') === true),
     ...UNSUPPORTED_VALUES.filter((name) => (query.get(name)?.trim() ?? '') !== ''),
   ];
   return {

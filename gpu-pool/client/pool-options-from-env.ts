@@ -7,6 +7,7 @@
  *   ASR_SECURE_CHANNEL         TLS to the workers (seed: AAI_USE_SECURE_CHANNEL_TO_ASR_SERVICE)
  * Returns undefined when no route is configured (the embedded default wires its own worker).
  */
+import { parseBoolean } from '../parse-boolean.ts';
 import type { GrpcAsrPoolOptions } from './grpc-asr-pool.ts';
 import { routingTableFromEnv } from './routing-table.ts';
 
@@ -25,6 +26,6 @@ export function grpcAsrPoolOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
     routes,
     acceptTimeoutMs: positiveInteger('ASR_ACCEPT_TIMEOUT_MS', env.ASR_ACCEPT_TIMEOUT_MS),
     attemptsPerSession: positiveInteger('ASR_ATTEMPTS_PER_SESSION', env.ASR_ATTEMPTS_PER_SESSION),
-    secure: /^(true|1|yes)$/i.test(secure),
+    secure: parseBoolean(secure) === true,
   };
 }

@@ -8,6 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { AsrEngine, EngineOptions } from '../../gpu-pool/engine/api.ts';
 import { startAsrWorkerServer, type AsrWorkerServer } from '../../gpu-pool/grpc/worker-server.ts';
 import { createWorkerRegistry, startWorkerMetrics, type WorkerMetrics } from '../../gpu-pool/grpc/worker-metrics.ts';
+import { parseBoolean } from '../../gpu-pool/parse-boolean.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { RoleHandle } from './role.ts';
 
@@ -60,8 +61,8 @@ export interface AsrWorkerHandle extends RoleHandle {
 
 function boolean(name: string, value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value.trim() === '') return fallback;
-  if (/^(1|true|yes)$/i.test(value.trim())) return true;
-  if (/^(0|false|no)$/i.test(value.trim())) return false;
+  const parsed = parseBoolean(value);
+  if (parsed !== undefined) return parsed;
   throw new Error(`${name} must be true or false, got '${value}'`);
 }
 
