@@ -37,6 +37,8 @@ export interface SessionRecord {
   turns: ReceivedTurn[];
   /** Wall time at which the frame holding this audio time (ms) was sent. */
   sentAt(audioMs: number): number;
+  /** The session asked for format_turns=true. */
+  formatted?: boolean;
 }
 
 export interface LatencySamples {
@@ -84,7 +86,10 @@ export function sessionSamples(rec: SessionRecord, into: LatencySamples = emptyS
       for (const t of turns) {
         if (t.at < firstFinal.at) continue;
         const w = t.words[i];
-        if (!w || w.text !== firstFinal.words[i].text || w.start !== firstFinal.words[i].start || w.end !== firstFinal.words[i].end || !w.word_is_final) into.finalWordChanges++;
+        // A formatted end-of-turn message writes marks and casing on its words by design
+        // (format_turns): only the spoken word, its times and its finality must hold.
+        const sameText = rec.formatted ? normal(w?.text ?? '') === normal(firstFinal.words[i].text) : w?.text === firstFinal.words[i].text;
+        if (!w || !sameText || w.start !== firstFinal.words[i].start || w.end !== firstFinal.words[i].end || !w.word_is_final) into.finalWordChanges++;
       }
     });
   }

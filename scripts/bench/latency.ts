@@ -1,5 +1,5 @@
 /**
- * `npm run bench:latency [-- --loads 1,8,32 --seconds 40 --endpoint ws://host:8080]`
+ * `npm run bench:latency [-- --loads 1,8,32 --seconds 40 --endpoint ws://host:8080 --format-turns]`
  *
  * Latency as a client feels it, through the whole path (WebSocket → gateway → gRPC → ASR
  * worker → engine), at each load: that many concurrent sessions, each streaming synthetic
@@ -23,6 +23,11 @@
  * "End of its audio" is the engine's word end time, as the Turn reports it; the timestamp error
  * line compares those ends with the synthesiser's true word ends. Final words that change in a
  * later Turn are counted (must be 0).
+ *
+ * --format-turns: the sessions ask for format_turns=true, so every end-of-turn Turn goes through
+ * the punctuation model and ITN; the difference to a run without it (ForceEndpoint → final Turn
+ * is the cleanest row) is what formatting adds. Final words then count as changed only if their
+ * spoken word, times or finality change (the formatted message writes marks and casing).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -39,8 +44,10 @@ const { values } = parseArgs({
     loads: { type: 'string', default: '1,8,32' },
     seconds: { type: 'string', default: '40' },
     endpoint: { type: 'string' },
+    'format-turns': { type: 'boolean', default: false },
   },
 });
+const FORMAT_TURNS = values['format-turns'];
 const LOADS = values.loads.split(',').map(Number);
 const SECONDS = Number(values.seconds);
 const RATE = 16000;
@@ -64,8 +71,8 @@ async function startServer(maxSessions: number): Promise<{ endpoint: string; chi
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/main.ts'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...(await testLicenceEnv(maxSessions)), LOG_LEVEL: 'warn',
-      // The sessions ask for unformatted turns: no punctuation model is needed.
-      PUNCTUATION_MODEL: process.env.PUNCTUATION_MODEL ?? 'off' },
+      // Unformatted sessions need no punctuation model.
+      ...(FORMAT_TURNS ? {} : { PUNCTUATION_MODEL: process.env.PUNCTUATION_MODEL ?? 'off' }) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -125,7 +132,7 @@ function runSession(endpoint: string, p: SessionPlan, delayMs: number, into: Lat
   return new Promise((resolve, reject) => {
     const sentAt: number[] = [];
     const turns: ReceivedTurn[] = [];
-    const socket = new WebSocket(`${endpoint}/v3/ws?sample_rate=${RATE}`, { headers: { Authorization: 'self-hosted' } });
+    const socket = new WebSocket(`${endpoint}/v3/ws?sample_rate=${RATE}${FORMAT_TURNS ? '&format_turns=true' : ''}`, { headers: { Authorization: 'self-hosted' } });
     socket.on('message', (data) => {
       const now = performance.now();
       const message = JSON.parse(data.toString());
@@ -135,7 +142,7 @@ function runSession(endpoint: string, p: SessionPlan, delayMs: number, into: Lat
     });
     socket.on('close', () => {
       const frameOf = (ms: number) => Math.min(sentAt.length - 1, Math.max(0, Math.ceil(ms / FRAME_MS) - 1));
-      sessionSamples({ utterances: p.utterances, turns, sentAt: (ms) => sentAt[frameOf(ms)] }, into);
+      sessionSamples({ utterances: p.utterances, turns, sentAt: (ms) => sentAt[frameOf(ms)], formatted: FORMAT_TURNS }, into);
       resolve();
     });
     socket.on('error', reject);
@@ -171,7 +178,7 @@ try {
   const speech = await timedUtterances(RATE);
   const cpu = cpus();
   process.stdout.write(
-    `bench:latency — ${endpoint}${server ? ' (embedded server, child process)' : ''}; ASR_FINALIZE_AFTER_MS=${process.env.ASR_FINALIZE_AFTER_MS ?? '(default)'}; ` +
+    `bench:latency — ${endpoint}${server ? ' (embedded server, child process)' : ''}; ASR_FINALIZE_AFTER_MS=${process.env.ASR_FINALIZE_AFTER_MS ?? '(default)'}; format_turns=${FORMAT_TURNS}; ` +
       `${cpu.length} CPUs visible (${cpu[0]?.model.trim()}); ${speech.length} espeak-ng sentences; ${FRAME_MS} ms frames paced at real time\n`,
   );
   for (const load of LOADS) {

@@ -55,7 +55,10 @@ export class OnnxPunctuator implements Punctuator {
       intraOpNumThreads: 1,
       interOpNumThreads: 1,
     });
-    return new OnnxPunctuator(session, vocab, JSON.parse(configText) as ModelConfig);
+    const punctuator = new OnnxPunctuator(session, vocab, JSON.parse(configText) as ModelConfig);
+    // The first run of a session allocates its buffers (measured about 120 ms on the first turn): pay it at start, not on a client's turn.
+    await punctuator.punctuate(['hello', 'there']);
+    return punctuator;
   }
 
   async punctuate(words: readonly string[]): Promise<Punctuation> {
