@@ -5,6 +5,7 @@
  * language). Unknown parameters are ignored, as the cloud does.
  */
 import { z } from 'zod';
+import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../../gpu-pool/engine/api.ts';
 import { parseBoolean } from '../../gpu-pool/parse-boolean.ts';
 
 export type Encoding = 'pcm_s16le' | 'pcm_mulaw';
@@ -94,11 +95,11 @@ const lenientList = z.array(z.string()).transform((values, ctx) => {
   return items;
 });
 
-/** The highest sample_rate accepted; also sizes the largest legal audio frame (limits.ts). */
-export const MAX_SAMPLE_RATE = 96_000;
+/** Re-exported for runtime/config/limits.ts (the largest legal audio frame). */
+export { MAX_SAMPLE_RATE };
 
 const schema = z.object({
-  sample_rate: integer(8000, MAX_SAMPLE_RATE).default(16000),
+  sample_rate: integer(MIN_SAMPLE_RATE, MAX_SAMPLE_RATE).default(16000),
   encoding: z
     .string()
     .transform((raw) => raw.trim().toLowerCase())

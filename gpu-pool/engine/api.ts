@@ -10,6 +10,15 @@ import type { Logger } from '../logger.ts';
 
 export type AudioEncoding = 'pcm_s16le' | 'pcm_mulaw';
 
+/**
+ * Sample rates a stream may declare (Hz; the engine resamples to the model's rate). The one
+ * bound of the protocol: the gateway's sample_rate query parameter, the worker's SessionConfig
+ * and the engine's stream options all check it. MAX_SAMPLE_RATE also sizes the largest legal
+ * audio frame (runtime/config/limits.ts).
+ */
+export const MIN_SAMPLE_RATE = 8_000;
+export const MAX_SAMPLE_RATE = 96_000;
+
 export interface TurnDetectionOptions {
   /** Silence after speech needed to end a turn when the end-of-turn confidence is high (ms). */
   minTurnSilenceMs: number;

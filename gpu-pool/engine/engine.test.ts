@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AsrEngine, StreamEvent, StreamOptions } from './api.ts';
+import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, type AsrEngine, type StreamEvent, type StreamOptions } from './api.ts';
 import { createEngine } from './index.ts';
 import { readAudioFile, toBytes, type AudioFile } from './testing/audio-files.ts';
 import { SPEECH_FIXTURES } from './testing/test-data.ts';
@@ -102,6 +102,9 @@ describe('engine', () => {
     s.close();
     expect(() => s.push(new Uint8Array(4))).toThrow(expect.objectContaining({ code: 'STREAM_CLOSED' }));
     expect(() => engine.createStream({ ...opts, sampleRate: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    // The protocol's bound (api.ts MIN/MAX_SAMPLE_RATE), the same as the gateway's and the worker's.
+    for (const sampleRate of [MIN_SAMPLE_RATE - 1, MAX_SAMPLE_RATE + 1]) expect(() => engine.createStream({ ...opts, sampleRate })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    for (const sampleRate of [MIN_SAMPLE_RATE, MAX_SAMPLE_RATE]) engine.createStream({ ...opts, sampleRate }).close();
     expect(() => engine.createStream({ ...opts, encoding: 'opus' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     expect(() => engine.createStream({ ...opts, vadThreshold: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     const t = engine.createStream(opts);

@@ -3,7 +3,7 @@
  * config fails the call with INVALID_ARGUMENT before any engine state is allocated.
  */
 import { z } from 'zod';
-import type { AudioEncoding, StreamOptions, TurnDetectionOptions } from '../engine/api.ts';
+import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, type AudioEncoding, type StreamOptions, type TurnDetectionOptions } from '../engine/api.ts';
 import type { WireAudioEncoding, WireSessionConfig, WireTurnDetection } from './messages.ts';
 
 /** Universal-Streaming "balanced" preset (spec §5.1): the defaults a v3 client gets. */
@@ -26,7 +26,7 @@ const turnDetectionSchema = z.object({
 
 const sessionConfigSchema = z.object({
   // The engine resamples; anything a telephone or a browser produces is accepted.
-  sampleRate: z.number({ error: 'sample_rate is required' }).int().min(8000).max(96_000),
+  sampleRate: z.number({ error: 'sample_rate is required' }).int().min(MIN_SAMPLE_RATE).max(MAX_SAMPLE_RATE),
   encoding: z.enum(['AUDIO_ENCODING_UNSPECIFIED', 'PCM_S16LE', 'PCM_MULAW']).optional(),
   turnDetection: turnDetectionSchema.optional(),
   // The gateway already cut keyterms_prompt to its limits (and warned the client).

@@ -1,13 +1,10 @@
-import type { StreamOptions, TurnDetectionOptions } from '../api.ts';
+import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, type StreamOptions, type TurnDetectionOptions } from '../api.ts';
 import { EngineError } from '../errors.ts';
-
-/** Rates the resampler is tested with; any positive integer rate works. */
-export const MAX_SAMPLE_RATE = 192000;
 
 export function validateStreamOptions(o: StreamOptions): StreamOptions {
   if (!o || typeof o !== 'object') throw new EngineError('INVALID_OPTIONS', 'stream options are required');
-  if (!Number.isInteger(o.sampleRate) || o.sampleRate < 4000 || o.sampleRate > MAX_SAMPLE_RATE) {
-    throw new EngineError('INVALID_OPTIONS', `sampleRate must be an integer in [4000, ${MAX_SAMPLE_RATE}] (got ${o.sampleRate})`);
+  if (!Number.isInteger(o.sampleRate) || o.sampleRate < MIN_SAMPLE_RATE || o.sampleRate > MAX_SAMPLE_RATE) {
+    throw new EngineError('INVALID_OPTIONS', `sampleRate must be an integer in [${MIN_SAMPLE_RATE}, ${MAX_SAMPLE_RATE}] (got ${o.sampleRate})`);
   }
   if (o.encoding !== 'pcm_s16le' && o.encoding !== 'pcm_mulaw') {
     throw new EngineError('INVALID_OPTIONS', `encoding must be pcm_s16le or pcm_mulaw (got ${String(o.encoding)})`);
