@@ -5,16 +5,18 @@
  * own modules and only gathered here.
  */
 import { z } from 'zod';
+import { parseBoolean } from '../../gpu-pool/parse-boolean.ts';
 import { CLIENT_AUDIO_BURST_SECONDS, IDLE_SESSION_SECONDS, MAX_TURN_SECONDS, OUTBOUND_BUFFER_LIMIT_BYTES } from './limits.ts';
 
 export const ROLES = ['embedded', 'gateway', 'asr-worker', 'license-proxy', 'usage-reporter', 'reference-upstream'] as const;
 export type Role = (typeof ROLES)[number];
 
-const flag = z
-  .string()
-  .trim()
-  .regex(/^(true|false|1|0|yes|no)$/i, 'must be true or false')
-  .transform((raw) => /^(true|1|yes)$/i.test(raw));
+/** A yes/no variable, read as everywhere else (gpu-pool/parse-boolean.ts); anything else is an error. */
+const flag = z.string().transform((raw, ctx) => {
+  const value = parseBoolean(raw);
+  if (value === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be true or false' });
+  return value ?? false;
+});
 
 const port = z.coerce.number().int().min(0).max(65535);
 
