@@ -26,6 +26,7 @@ import { freePort } from '../gpu-pool/grpc/testing/free-port.ts';
 import { loadComposeFile, serviceEnvironment, type ComposeFile } from '../infra/testing/compose-file.ts';
 import { hasNginx, startRouter } from '../infra/testing/nginx-router.ts';
 import { generateLicenceKeyPair, signLicence } from '../scripts/license/licence-signer.ts';
+import { readyLine } from './testing/ready-line.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COMPOSE = join(ROOT, 'infra/docker-compose.scale-out.yml');
@@ -69,23 +70,10 @@ async function startService(
   expect(command[0]).toBe('node');
   const environment = Object.fromEntries(Object.entries(serviceEnvironment(spec)).map(([key, value]) => [key, map(value)]));
   const child = spawn(process.execPath, command.slice(1), { cwd: ROOT, env: { ...process.env, ...environment, ...overrides }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const role: Role = { name, child, output: () => out };
+  const out = { text: '' };
+  const role: Role = { name, child, output: () => out.text };
   roles.push(role);
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${out.slice(-3000)}`)), 60_000);
-    const collect = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = ready.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[0]);
-      }
-    };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
-    child.once('exit', (code) => reject(new Error(`${name} exited ${code}:\n${out.slice(-3000)}`)));
-  });
+  const line = await readyLine(child, name, ready, 60_000, out);
   return { role, line };
 }
 

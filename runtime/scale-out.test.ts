@@ -11,6 +11,7 @@ import { afterAll, expect, it } from 'vitest';
 import { readAudioFile } from '../gpu-pool/engine/testing/audio-files.ts';
 import { normalise, streamAudio, TestClient } from '../functions/streaming/testing/harness.ts';
 import { freePort } from '../gpu-pool/grpc/testing/free-port.ts';
+import { readyLine } from './testing/ready-line.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = `${ROOT}/scripts/eval/fixtures/heldout`;
@@ -28,21 +29,7 @@ async function startRole(role: string, env: Record<string, string>, ready: RegEx
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`${role} did not start:\n${out}`)), 60_000);
-    const collect = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = ready.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[0]);
-      }
-    };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
-    child.once('exit', (code) => reject(new Error(`${role} exited ${code}:\n${out}`)));
-  });
+  const line = await readyLine(child, role, ready);
   return { child, line };
 }
 

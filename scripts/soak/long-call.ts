@@ -22,6 +22,7 @@ import { TESTDATA_DIR } from '../../gpu-pool/engine/testing/test-data.ts';
 import { freePort } from '../../gpu-pool/grpc/testing/free-port.ts';
 import { readAudio } from '../audio/read-audio.ts';
 import { resample, toPcm16 } from '../audio/resample.ts';
+import { readyLine } from '../../runtime/testing/ready-line.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -56,23 +57,16 @@ function startRole(role: string, env: Record<string, string>, ready: RegExp): Pr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`${role} did not start:\n${out}`)), 120_000);
-    const collect = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = ready.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[0]);
-      }
-      // After start-up, pass warnings and errors through (an Error mid-soak must be visible).
-      if (match) for (const row of chunk.toString().split('\n')) if (/"level":(40|50|60)|\b(WARN|ERROR|FATAL)\b/.test(row)) process.stderr.write(`[${role}] ${row}\n`);
-    };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
-    child.once('exit', (code) => reject(new Error(`${role} exited ${code}:\n${out}`)));
-  });
+  const started = readyLine(child, role, ready, 120_000);
+  let up = false;
+  void started.then(() => (up = true), () => undefined);
+  // After start-up, pass warnings and errors through (an Error mid-soak must be visible).
+  const passWarnings = (chunk: Buffer) => {
+    if (up) for (const row of chunk.toString().split('\n')) if (/"level":(40|50|60)|\b(WARN|ERROR|FATAL)\b/.test(row)) process.stderr.write(`[${role}] ${row}\n`);
+  };
+  child.stdout!.on('data', passWarnings);
+  child.stderr!.on('data', passWarnings);
+  return started;
 }
 
 /** The recordings back to back (looped) for the whole call, and where each one lies in it. */
