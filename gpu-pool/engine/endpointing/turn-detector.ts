@@ -94,6 +94,11 @@ export class TurnDetector {
     if (!this.hasVad) this.speechMsInTurn += durationMs;
   }
 
+  /** Audio time the VAD has covered. */
+  get vadProcessedMs(): number {
+    return this.vadMs;
+  }
+
   get processedMs(): number {
     return this.hasVad ? Math.min(this.vadMs, this.asrMs) : this.asrMs;
   }

@@ -7,6 +7,13 @@ import { EngineError } from '../errors.ts';
 import type { AsrChunkMessage } from '../scheduler/messages.ts';
 import { validateTurnOptions } from './options.ts';
 
+/**
+ * How far (audio time) the VAD may run ahead of the decoded audio. Live, the ASR trails the VAD by
+ * up to one model chunk (300 ms) plus a batch, so the VAD never waits; when the ASR falls further
+ * behind, silence is not counted past words the ASR has yet to hand out.
+ */
+const MAX_VAD_LEAD_MS = 600;
+
 type TurnEndReason = 'confident_silence' | 'max_silence' | 'forced' | 'flush';
 
 /** What a stream needs from the engine: its worker link and the model's constants. */
@@ -52,6 +59,9 @@ export class EngineStream implements AsrStream {
    * that already ended (see endTurn) and are dropped.
    */
   private turnStartFrame = 0;
+  /** Worker results not yet fed to the turn logic (see consumeInTimeOrder). */
+  private pendingAsr: AsrChunkMessage[] = [];
+  private pendingVad: number[] = [];
   private pushedSamples = 0;
   /**
    * Audio pushed but not yet decoded, beyond which the stream fails with OVERLOADED instead of
@@ -133,37 +143,68 @@ export class EngineStream implements AsrStream {
 
   onResult(asr: AsrChunkMessage[], vad: number[]): void {
     if (this.closed) return;
-    for (const p of vad) {
-      const onset = this.turn.onVad(p);
-      if (onset && !this.speechStartedThisTurn) {
-        this.speechStartedThisTurn = true;
-        this.emit({ kind: 'speech_started', timestampMs: onset.timestampMs, confidence: onset.confidence });
+    this.pendingAsr.push(...asr);
+    for (const p of vad) this.pendingVad.push(p);
+    this.consumeInTimeOrder(false);
+  }
+
+  /**
+   * Feeds VAD windows and ASR chunks to the turn logic in audio-clock order, deciding after each:
+   * a result can carry seconds of audio (a client sending faster than real time, a busy worker),
+   * and a turn that ends inside it must end there, with the words spoken before that point and
+   * none after. The VAD, which keeps up with every client frame, may run at most MAX_VAD_LEAD_MS
+   * ahead of the decoded audio; beyond that it waits for the ASR (`drain` at a flush: all is decoded).
+   */
+  private consumeInTimeOrder(drain: boolean): void {
+    let consumedAsr = false;
+    let consumedVad = false;
+    let maxVad = 0;
+    for (;;) {
+      if (this.closed) return;
+      const asrMs = this.decodedFrames * this.host.frameMs;
+      const vadMs = this.turn.vadProcessedMs;
+      const vadReady = this.pendingVad.length > 0 && (drain || vadMs < asrMs + MAX_VAD_LEAD_MS);
+      if (this.pendingAsr.length > 0 && (!vadReady || asrMs <= vadMs)) {
+        this.consumeAsrChunk(this.pendingAsr.shift()!);
+        consumedAsr = true;
+      } else if (vadReady) {
+        const p = this.pendingVad.shift()!;
+        maxVad = Math.max(maxVad, p);
+        consumedVad = true;
+        const onset = this.turn.onVad(p);
+        if (onset && !this.speechStartedThisTurn) {
+          this.speechStartedThisTurn = true;
+          this.emit({ kind: 'speech_started', timestampMs: onset.timestampMs, confidence: onset.confidence });
+        }
+      } else break;
+      const decision = this.turn.decide(this.words.lastWord());
+      if (decision.end) {
+        this.emitWordsIfChanged();
+        this.requestEndTurn(decision.reason, decision.confidence);
       }
     }
-    let tentative: AsrChunkMessage['tentative'];
-    for (const chunk of asr) {
-      for (const tok of chunk.tokens) {
-        if (tok.frame < this.turnStartFrame) continue;
-        if (this.words.addToken(tok.id, tok.frame, tok.prob)) this.noteSpeech(tok.frame, tok.prob);
-        this.turn.onToken((tok.frame + 1) * this.host.frameMs, this.host.frameMs);
-      }
-      if (chunk.wordClosed) this.words.closeLastWord();
-      this.turn.onAsrFrames(chunk.blankProbs);
-      this.decodedFrames += chunk.frames;
-      tentative = chunk.tentative?.filter((tok) => tok.frame >= this.turnStartFrame);
+    if (consumedAsr) this.onDecoded?.(this.decodedFrames * this.host.frameMs);
+    this.emitWordsIfChanged();
+    if (consumedVad || consumedAsr) {
+      this.emit({ kind: 'voice_activity', processedMs: this.turn.processedMs, silenceMs: this.turn.silenceMs, maxSpeechProbability: maxVad });
     }
+  }
+
+  private consumeAsrChunk(chunk: AsrChunkMessage): void {
+    for (const tok of chunk.tokens) {
+      if (tok.frame < this.turnStartFrame) continue;
+      if (this.words.addToken(tok.id, tok.frame, tok.prob)) this.noteSpeech(tok.frame, tok.prob);
+      this.turn.onToken((tok.frame + 1) * this.host.frameMs, this.host.frameMs);
+    }
+    if (chunk.wordClosed) this.words.closeLastWord();
+    this.turn.onAsrFrames(chunk.blankProbs);
+    this.decodedFrames += chunk.frames;
+    const tentative = chunk.tentative?.filter((tok) => tok.frame >= this.turnStartFrame);
     if (tentative && this.words.setTentative(tentative) && tentative.length > 0) {
       this.noteSpeech(tentative[0].frame, tentative[0].prob);
       // Speech evidence, but no speech time: the same tokens come again once committed.
       this.turn.onToken((tentative[tentative.length - 1].frame + 1) * this.host.frameMs, 0);
     }
-    if (asr.length > 0) this.onDecoded?.(this.decodedFrames * this.host.frameMs);
-    this.emitWordsIfChanged();
-    if (vad.length > 0 || asr.length > 0) {
-      this.emit({ kind: 'voice_activity', processedMs: this.turn.processedMs, silenceMs: this.turn.silenceMs, maxSpeechProbability: Math.max(0, ...vad) });
-    }
-    const decision = this.turn.decide(this.words.lastWord());
-    if (decision.end) this.requestEndTurn(decision.reason, decision.confidence);
   }
 
   /**
@@ -190,6 +231,8 @@ export class EngineStream implements AsrStream {
     const resolve = this.flushWaiters.get(reqId);
     if (!resolve) return;
     this.flushWaiters.delete(reqId);
+    if (this.closed) return resolve();
+    this.consumeInTimeOrder(true);
     if (!this.closed) this.endTurn('flush', this.turn.decide(this.words.lastWord()).confidence);
     resolve();
   }
