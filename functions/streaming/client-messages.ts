@@ -3,6 +3,7 @@
  * a 3006 ProtocolError. Parsed, never string-compared (the seed's example sends `{"type": "Terminate"}`).
  */
 import { z } from 'zod';
+import { numberInRange, TURN_DETECTION_RANGES } from '../../gpu-pool/session-settings.ts';
 import { ErrorText, excerpt, ProtocolError } from './protocol-errors.ts';
 
 /** What UpdateConfiguration may change mid-session; values are proper JSON types. */
@@ -23,16 +24,13 @@ export type ClientMessage =
   | { type: 'KeepAlive' }
   | { type: 'UpdateConfiguration'; update: ConfigurationUpdate };
 
-const silenceMs = z.number().int().min(0).max(60_000);
-const probability = z.number().min(0).max(1);
-
 // Unknown keys (prompt, agent_context, language_codes, ...) are accepted and ignored, as for query parameters.
 const updateSchema = z.object({
-  end_of_turn_confidence_threshold: probability.optional(),
-  min_turn_silence: silenceMs.optional(),
-  min_end_of_turn_silence_when_confident: silenceMs.optional(),
-  max_turn_silence: silenceMs.optional(),
-  vad_threshold: probability.optional(),
+  end_of_turn_confidence_threshold: numberInRange(TURN_DETECTION_RANGES.endOfTurnConfidenceThreshold).optional(),
+  min_turn_silence: numberInRange(TURN_DETECTION_RANGES.minTurnSilenceMs).optional(),
+  min_end_of_turn_silence_when_confident: numberInRange(TURN_DETECTION_RANGES.minTurnSilenceMs).optional(),
+  max_turn_silence: numberInRange(TURN_DETECTION_RANGES.maxTurnSilenceMs).optional(),
+  vad_threshold: numberInRange(TURN_DETECTION_RANGES.vadThreshold).optional(),
   format_turns: z.boolean().optional(),
   keyterms_prompt: z.array(z.string()).optional(),
   session_heartbeat: z.boolean().optional(),

@@ -5,10 +5,18 @@
  * language). Unknown parameters are ignored, as the cloud does.
  */
 import { z } from 'zod';
-import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../../gpu-pool/engine/api.ts';
 import { parseBoolean } from '../../gpu-pool/parse-boolean.ts';
+import {
+  AUDIO_ENCODINGS,
+  DEFAULT_ENCODING,
+  DEFAULT_SAMPLE_RATE,
+  SAMPLE_RATE_RANGE,
+  TURN_DETECTION_RANGES,
+  type AudioEncoding,
+  type Range,
+} from '../../gpu-pool/session-settings.ts';
 
-export type Encoding = 'pcm_s16le' | 'pcm_mulaw';
+export type Encoding = AudioEncoding;
 
 export interface StreamingParams {
   sampleRate: number;
@@ -51,24 +59,20 @@ function numberFrom(raw: string): number {
   return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(raw) ? Number(raw) : Number.NaN;
 }
 
-const integer = (min: number, max: number) =>
+/** A numeric setting given as query text, within its contract range (gpu-pool/session-settings.ts). */
+const numberIn = ({ min, max, integer }: Range) =>
   z.string().transform((raw, ctx) => {
     const value = numberFrom(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      ctx.addIssue({ code: 'custom', message: `must be an integer between ${min} and ${max}, got '${raw}'` });
+    const fits = integer ? Number.isInteger(value) : Number.isFinite(value);
+    if (!fits || value < min || value > max) {
+      ctx.addIssue({ code: 'custom', message: `must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got '${raw}'` });
       return z.NEVER;
     }
     return value;
   });
 
-const probability = z.string().transform((raw, ctx) => {
-  const value = numberFrom(raw);
-  if (!Number.isFinite(value) || value < 0 || value > 1) {
-    ctx.addIssue({ code: 'custom', message: `must be a number between 0 and 1, got '${raw}'` });
-    return z.NEVER;
-  }
-  return value;
-});
+/** Query-only settings: the gateway's idle rule replaced per session (seconds). */
+const INACTIVITY_TIMEOUT_SECONDS: Range = { min: 5, max: 3600, integer: true };
 
 /** A list given as repeated keys, a JSON array string, or both; a plain single value is one item. */
 const lenientList = z.array(z.string()).transform((values, ctx) => {
@@ -95,28 +99,25 @@ const lenientList = z.array(z.string()).transform((values, ctx) => {
   return items;
 });
 
-/** Re-exported for runtime/config/limits.ts (the largest legal audio frame). */
-export { MAX_SAMPLE_RATE };
-
 const schema = z.object({
-  sample_rate: integer(MIN_SAMPLE_RATE, MAX_SAMPLE_RATE).default(16000),
+  sample_rate: numberIn(SAMPLE_RATE_RANGE).default(DEFAULT_SAMPLE_RATE),
   encoding: z
     .string()
     .transform((raw) => raw.trim().toLowerCase())
-    .pipe(z.enum(['pcm_s16le', 'pcm_mulaw'], { error: (issue) => `'${String(issue.input)}' is not supported; expected pcm_s16le or pcm_mulaw` }))
-    .default('pcm_s16le'),
+    .pipe(z.enum(AUDIO_ENCODINGS, { error: (issue) => `'${String(issue.input)}' is not supported; expected ${AUDIO_ENCODINGS.join(' or ')}` }))
+    .default(DEFAULT_ENCODING),
   speech_model: z.string().optional(),
   language: z.string().optional(),
   format_turns: lenientBoolean.optional(),
   formatted_finals: lenientBoolean.optional(),
   keyterms_prompt: lenientList.optional(),
   keyterms: lenientList.optional(),
-  end_of_turn_confidence_threshold: probability.optional(),
-  min_turn_silence: integer(0, 60000).optional(),
-  min_end_of_turn_silence_when_confident: integer(0, 60000).optional(),
-  max_turn_silence: integer(0, 60000).optional(),
-  vad_threshold: probability.optional(),
-  inactivity_timeout: integer(5, 3600).optional(),
+  end_of_turn_confidence_threshold: numberIn(TURN_DETECTION_RANGES.endOfTurnConfidenceThreshold).optional(),
+  min_turn_silence: numberIn(TURN_DETECTION_RANGES.minTurnSilenceMs).optional(),
+  min_end_of_turn_silence_when_confident: numberIn(TURN_DETECTION_RANGES.minTurnSilenceMs).optional(),
+  max_turn_silence: numberIn(TURN_DETECTION_RANGES.maxTurnSilenceMs).optional(),
+  vad_threshold: numberIn(TURN_DETECTION_RANGES.vadThreshold).optional(),
+  inactivity_timeout: numberIn(INACTIVITY_TIMEOUT_SECONDS).optional(),
   session_heartbeat: lenientBoolean.optional(),
   acknowledge_silence: lenientBoolean.optional(),
   token: z.string().optional(),

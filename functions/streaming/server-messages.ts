@@ -82,7 +82,7 @@ export type ServerMessage = BeginMessage | TurnMessage | SpeechStartedMessage | 
 export const WarningCode = {
   /** A parameter asked for a feature this server does not implement; it was ignored. */
   unsupportedFeature: 3101,
-  /** keyterms_prompt was longer than the limits (100 terms × 50 chars) and was cut. */
+  /** keyterms_prompt was longer than the limits (gpu-pool/session-settings.ts) and was cut. */
   keytermsTruncated: 3102,
   /** The session ends soon: the server is shutting down (drain) or the session nears expiry. */
   sessionEndingSoon: 3103,

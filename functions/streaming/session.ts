@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AsrPool, AsrPoolError, AsrSessionEvent, TurnDetectionOptions } from '../../gpu-pool/client/api.ts';
 import type { SessionLifecycle } from '../../runtime/sessions/lifecycle.ts';
-import { DEFAULT_TURN_DETECTION } from '../../gpu-pool/grpc/session-options.ts';
+import { cutKeytermsToLimits, keytermsWithinLimits, MAX_KEYTERM_LENGTH, MAX_KEYTERMS, turnSilenceOrderProblem } from '../../gpu-pool/session-settings.ts';
 import { AsrLink } from './asr-link.ts';
 import { FrameRule, frameDurationMs } from './audio-frames.ts';
 import { parseClientMessage, type ClientMessage } from './client-messages.ts';
@@ -214,7 +214,7 @@ export class StreamingSession {
       this.send({ type: 'Warning', warning_code: WarningCode.unsupportedFeature, warning: `Unsupported parameters ignored: ${params.unsupported.join(', ')}` });
     }
     // After Begin, like every other message of the session (openAsr cut the list before it).
-    if (keytermsOverLimits(params.keyterms)) this.warnKeytermsCut();
+    if (!keytermsWithinLimits(params.keyterms)) this.warnKeytermsCut();
 
     const sessionMs = auth.maxSessionSeconds * 1000 - (Date.now() - this.startedAt.getTime());
     this.expiryTimer = setTimeout(() => this.fail(new ProtocolError(3008, ErrorText.sessionExpired)), Math.max(0, sessionMs));
@@ -240,7 +240,7 @@ export class StreamingSession {
         sampleRate: params.sampleRate,
         encoding: params.encoding,
         turnDetection: this.turnDetection,
-        keyterms: cutToLimits(params.keyterms),
+        keyterms: cutKeytermsToLimits(params.keyterms),
         formatTurns: params.formatTurns,
       },
       (event) => this.onAsrEvent(event),
@@ -251,14 +251,14 @@ export class StreamingSession {
     );
   }
 
-  /** keyterms_prompt within the limits (100 terms × 50 characters), with a Warning if it was cut. */
+  /** keyterms_prompt within the limits, with a Warning if it was cut. */
   private cutKeyterms(keyterms: string[]): string[] {
-    if (keytermsOverLimits(keyterms)) this.warnKeytermsCut();
-    return cutToLimits(keyterms);
+    if (!keytermsWithinLimits(keyterms)) this.warnKeytermsCut();
+    return cutKeytermsToLimits(keyterms);
   }
 
   private warnKeytermsCut(): void {
-    this.send({ type: 'Warning', warning_code: WarningCode.keytermsTruncated, warning: 'keyterms_prompt cut to 100 terms of at most 50 characters' });
+    this.send({ type: 'Warning', warning_code: WarningCode.keytermsTruncated, warning: `keyterms_prompt cut to ${MAX_KEYTERMS} terms of at most ${MAX_KEYTERM_LENGTH} characters` });
   }
 
   /** A frame from the client: text (a JSON message) or binary (audio). */
@@ -538,23 +538,10 @@ function round6(value: number): number {
   return Number.isFinite(value) ? Math.round(Math.min(1, Math.max(0, value)) * 1e6) / 1e6 : 0;
 }
 
-function keytermsOverLimits(keyterms: string[]): boolean {
-  return keyterms.length > 100 || keyterms.some((term) => term.length > 50);
-}
-
-function cutToLimits(keyterms: string[]): string[] {
-  return keyterms.slice(0, 100).map((term) => term.slice(0, 50));
-}
-
-/**
- * min_turn_silence must not exceed max_turn_silence, counting the defaults for the one not given
- * (the worker checks the same and would refuse the session only after Begin).
- */
+/** Checked before Begin: the worker checks the same and would refuse the session only after it. */
 function checkSilenceOrder(options: Partial<TurnDetectionOptions>): void {
-  const { minTurnSilenceMs, maxTurnSilenceMs } = { ...DEFAULT_TURN_DETECTION, ...options };
-  if (minTurnSilenceMs > maxTurnSilenceMs) {
-    throw new ProtocolError(3006, ErrorText.invalidParameter(`min_turn_silence (${minTurnSilenceMs}) exceeds max_turn_silence (${maxTurnSilenceMs})`));
-  }
+  const problem = turnSilenceOrderProblem(options);
+  if (problem) throw new ProtocolError(3006, ErrorText.invalidParameter(problem));
 }
 
 /** Pool failures in protocol terms (documented in the README, "Protocol compatibility"). */

@@ -3,7 +3,8 @@
  * on a worker that serves the requested model version (X-Model-Version label).
  * Implemented over gRPC (gpu-pool/proto/earshot/asr/v1/asr.proto) by gpu-pool/client.
  */
-import type { AudioEncoding, RecognizedWord, TurnDetectionOptions } from '../engine/api.ts';
+import type { RecognizedWord } from '../engine/api.ts';
+import type { AudioEncoding, TurnDetectionOptions } from '../session-settings.ts';
 
 export type { AudioEncoding, RecognizedWord, TurnDetectionOptions };
 
@@ -53,7 +54,7 @@ export interface AsrSession {
   sendAudio(audio: Uint8Array): void;
   forceEndpoint(): void;
   updateConfiguration(turnDetection: Partial<TurnDetectionOptions>): void;
-  /** Replace the session's keyterms (already cut to 100 × 50 characters). */
+  /** Replace the session's keyterms (already cut to the limits of gpu-pool/session-settings.ts). */
   updateKeyterms(keyterms: string[]): void;
   /** Ask the worker to decode what was sent and finish; resolves with the `finished` event. */
   finish(): Promise<{ audioMs: number }>;

@@ -7,28 +7,13 @@
  */
 
 import type { Logger } from '../logger.ts';
-
-export type AudioEncoding = 'pcm_s16le' | 'pcm_mulaw';
+import type { AudioEncoding, TurnDetectionOptions } from '../session-settings.ts';
 
 /**
- * Sample rates a stream may declare (Hz; the engine resamples to the model's rate). The one
- * bound of the protocol: the gateway's sample_rate query parameter, the worker's SessionConfig
- * and the engine's stream options all check it. MAX_SAMPLE_RATE also sizes the largest legal
- * audio frame (runtime/config/limits.ts).
+ * Audio format and turn detection are the session-settings contract, shared with the gateway and
+ * the worker so their limits cannot drift apart.
  */
-export const MIN_SAMPLE_RATE = 8_000;
-export const MAX_SAMPLE_RATE = 96_000;
-
-export interface TurnDetectionOptions {
-  /** Silence after speech needed to end a turn when the end-of-turn confidence is high (ms). */
-  minTurnSilenceMs: number;
-  /** Silence after which a turn ends whatever the confidence (ms). */
-  maxTurnSilenceMs: number;
-  /** VAD probability below which a frame counts as silence (0–1). */
-  vadThreshold: number;
-  /** End-of-turn confidence above which `minTurnSilenceMs` suffices (0–1). */
-  endOfTurnConfidenceThreshold: number;
-}
+export { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, type AudioEncoding, type TurnDetectionOptions } from '../session-settings.ts';
 
 export interface StreamOptions extends TurnDetectionOptions {
   sampleRate: number;

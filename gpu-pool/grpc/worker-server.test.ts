@@ -125,7 +125,7 @@ describe('asr worker gRPC server', () => {
     call.write({ updateConfiguration: { minTurnSilenceMs: 5000 } }); // above max_turn_silence_ms
     const { status } = await outcome;
     expect(status.code).toBe(grpc.status.INVALID_ARGUMENT);
-    expect(status.details).toMatch(/min_turn_silence_ms/);
+    expect(status.details).toMatch(/min_turn_silence \(5000\) exceeds max_turn_silence \(2000\)/);
     await until(() => worker.activeStreams === 0);
   });
 

@@ -5,7 +5,7 @@
  * schema.ts (or sessions/config.ts) against the bounds given here.
  */
 import { MAX_FRAME_MS } from '../../functions/streaming/audio-frames.ts';
-import { MAX_SAMPLE_RATE } from '../../functions/streaming/query-params.ts';
+import { MAX_SAMPLE_RATE } from '../../gpu-pool/session-settings.ts';
 
 /** The largest legal audio frame: 1000 ms of 96 kHz pcm_s16le. */
 export const LARGEST_AUDIO_FRAME_BYTES = (MAX_SAMPLE_RATE * MAX_FRAME_MS * 2) / 1000;
