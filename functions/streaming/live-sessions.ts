@@ -2,7 +2,8 @@
  * The gateway's live sessions: what a SIGTERM drain waits for, what a licence failure ends,
  * and whether new sessions are accepted at all.
  */
-import { ProtocolError } from './protocol-errors.ts';
+import { drainCutOff, drainWarningText } from './drain.ts';
+import type { ProtocolError } from './protocol-errors.ts';
 import { WarningCode } from './server-messages.ts';
 import type { StreamingSession } from './session.ts';
 
@@ -38,12 +39,12 @@ export class LiveSessions {
 
   /**
    * Stops accepting sessions, tells live clients the server is going away, and waits up to graceMs
-   * for them to finish by themselves; whoever is left then gets Error 3005.
+   * for them to finish by themselves; whoever is left then gets Error 3005 (drain.ts).
    */
   async drain(graceMs: number): Promise<void> {
     this.draining = true;
     for (const session of this.sessions) {
-      session.warn(WarningCode.sessionEndingSoon, `Server shutting down: this session will be ended in ${Math.round(graceMs / 1000)} s`);
+      session.warn(WarningCode.sessionEndingSoon, drainWarningText(graceMs));
     }
     if (this.sessions.size > 0) {
       let timer: NodeJS.Timeout | undefined;
@@ -53,6 +54,6 @@ export class LiveSessions {
       ]);
       clearTimeout(timer);
     }
-    this.endAll(new ProtocolError(3005, 'Session Cancelled: Server shutting down'));
+    this.endAll(drainCutOff());
   }
 }

@@ -15,9 +15,11 @@ export const CloseCode = {
   audioViolation: 3007,
   sessionExpired: 3008,
   tooManySessions: 3009,
+  /** The gateway is draining (SIGTERM): a new session is refused, connect again (drain.ts). */
+  tryAgainLater: 1013,
 } as const;
 
-export type ProtocolErrorCode = 1008 | 3005 | 3006 | 3007 | 3008 | 3009;
+export type ProtocolErrorCode = 1008 | 1013 | 3005 | 3006 | 3007 | 3008 | 3009;
 
 export class ProtocolError extends Error {
   constructor(

@@ -11,6 +11,7 @@ import type { SessionLifecycle } from '../../runtime/sessions/lifecycle.ts';
 import { CLIENT_AUDIO_BURST_SECONDS } from '../../runtime/config/limits.ts';
 import { frameDurationMs } from './audio-frames.ts';
 import { ClientBudgets, type ClientAudioBudget } from './client-budget.ts';
+import { refuseWhileDraining } from './drain.ts';
 import { LiveSessions } from './live-sessions.ts';
 import { ProtocolError } from './protocol-errors.ts';
 import { parseStreamingParams } from './query-params.ts';
@@ -42,12 +43,11 @@ export function createStreamingRoutes(deps: StreamingRouteDeps): Hono {
   const burstMs = deps.config.clientAudioBurstMs ?? CLIENT_AUDIO_BURST_SECONDS * 1000;
   const budgets = burstMs > 0 ? new ClientBudgets(burstMs) : undefined;
 
-  // Not a WebSocket upgrade, or the gateway is draining: answer in plain HTTP.
+  // Not a WebSocket upgrade: answer in plain HTTP. (A draining gateway still upgrades, to refuse with a reason: drain.ts.)
   const gate: MiddlewareHandler = async (c, next) => {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       return c.json({ error: 'This endpoint speaks the Universal-Streaming v3 WebSocket protocol; connect with a WebSocket client.' }, 426);
     }
-    if (!deps.live.accepting) return c.json({ error: 'Server shutting down' }, 503);
     await next();
   };
 
@@ -63,6 +63,7 @@ export function createStreamingRoutes(deps: StreamingRouteDeps): Hono {
         // A handshake that failed or a client that hung up first (runtime/roles/websocket-endpoint.ts):
         // nothing to serve.
         if (ws.readyState !== SOCKET_OPEN) return;
+        if (!deps.live.accepting) return refuseWhileDraining(ws);
         budget = budgets?.open(client);
         session = new StreamingSession(
           {

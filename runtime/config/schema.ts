@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseBoolean } from '../../gpu-pool/parse-boolean.ts';
+import { DRAIN_GRACE_MS } from './drain.ts';
 import { CLIENT_AUDIO_BURST_SECONDS, IDLE_SESSION_SECONDS, MAX_TURN_SECONDS, OUTBOUND_BUFFER_LIMIT_BYTES } from './limits.ts';
 
 export const ROLES = ['embedded', 'gateway', 'asr-worker', 'license-proxy', 'usage-reporter', 'reference-upstream'] as const;
@@ -42,8 +43,8 @@ export const envSchema = z.object({
   MAX_TURN_SECONDS: z.coerce.number().min(1).max(3600).default(MAX_TURN_SECONDS),
   /** Audio ahead of real time per client address, over all its sessions (limits.ts). */
   CLIENT_AUDIO_BURST_SECONDS: z.coerce.number().min(0).default(CLIENT_AUDIO_BURST_SECONDS),
-  /** How long live sessions may run on after SIGTERM before they are ended. */
-  DRAIN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  /** How long live sessions may run on after SIGTERM before they are ended (drain.ts). */
+  DRAIN_GRACE_MS: z.coerce.number().int().min(0).default(DRAIN_GRACE_MS),
   /** Embedded: the in-process worker's gRPC port on 127.0.0.1 (0 = any free port). */
   EMBEDDED_ASR_PORT: port.default(0),
   /** GET /playground (functions/playground); unset = on in the embedded role only. */

@@ -6,6 +6,7 @@ import { parseRoutingTable } from '../../gpu-pool/client/routing-table.ts';
 import { healthCheck } from '../../gpu-pool/grpc/testing/raw-client.ts';
 import { TEST_MODEL_DIR, TEST_WAV } from '../../gpu-pool/grpc/testing/test-engine.ts';
 import { frames, readPcmWav } from '../../gpu-pool/grpc/testing/wav.ts';
+import { DRAIN_GRACE_MS } from '../config/drain.ts';
 import { asrWorkerOptionsFromEnv } from './asr-worker.ts';
 import { freePort } from '../../gpu-pool/grpc/testing/free-port.ts';
 
@@ -14,7 +15,7 @@ const ROLE_ENTRY = fileURLToPath(new URL('./asr-worker.ts', import.meta.url));
 describe('asr-worker role', () => {
   it('reads the seed-compatible environment with its defaults', () => {
     const defaults = asrWorkerOptionsFromEnv({});
-    expect(defaults).toMatchObject({ port: 50051, maxOpenStreams: 48, modelVersions: ['en-default'], drainGraceMs: 60_000, decoding: 'auto', preferInt8: true, provider: 'auto' });
+    expect(defaults).toMatchObject({ port: 50051, maxOpenStreams: 48, modelVersions: ['en-default'], drainGraceMs: DRAIN_GRACE_MS, decoding: 'auto', preferInt8: true, provider: 'auto' });
     expect(defaults.modelDir).toMatch(/models\/earshot-en$/);
     const custom = asrWorkerOptionsFromEnv({
       SERVER_PORT: '50052',

@@ -9,6 +9,7 @@ import type { AsrEngine, EngineOptions } from '../../gpu-pool/engine/api.ts';
 import { startAsrWorkerServer, type AsrWorkerServer } from '../../gpu-pool/grpc/worker-server.ts';
 import { createWorkerRegistry, startWorkerMetrics, type WorkerMetrics } from '../../gpu-pool/grpc/worker-metrics.ts';
 import { parseBoolean } from '../../gpu-pool/parse-boolean.ts';
+import { DRAIN_GRACE_MS } from '../config/drain.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { RoleHandle } from './role.ts';
 
@@ -44,7 +45,7 @@ export interface AsrWorkerOptions {
    * else CPU), cpu, or cuda — which fails at start without them (the GPU images set it).
    */
   provider?: EngineOptions['provider'];
-  /** How long live sessions may run on after stop() (DRAIN_GRACE_MS). Default 60 s. */
+  /** How long live sessions may run on after stop() (DRAIN_GRACE_MS; default in runtime/config/drain.ts). */
   drainGraceMs: number;
   /** Prometheus /metrics port (METRICS_PORT); unset = no metrics listener. */
   metricsPort?: number;
@@ -97,7 +98,7 @@ export function asrWorkerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): A
     decoding,
     provider,
     preferInt8: boolean('ASR_PREFER_INT8', env.ASR_PREFER_INT8, true),
-    drainGraceMs: integer('DRAIN_GRACE_MS', env.DRAIN_GRACE_MS, 60_000)!,
+    drainGraceMs: integer('DRAIN_GRACE_MS', env.DRAIN_GRACE_MS, DRAIN_GRACE_MS)!,
     metricsPort: integer('METRICS_PORT', env.METRICS_PORT, undefined),
   };
 }
