@@ -4,7 +4,8 @@
  * Kubernetes OpenAPI schemas (kubernetes-models' validators), and the wiring that the schemas
  * cannot see: licence public keys and mounts, CPU workers by default with a real GPU variant,
  * model folders that exist or can be fetched, the secret the docs create holding every key the
- * manifests read, and autoscaling rules naming only metrics and labels the code exports.
+ * manifests read, autoscaling rules naming only metrics and labels the code exports, and stop
+ * periods that let every draining role finish its drain (runtime/config/drain.ts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,6 +15,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { Registry } from 'prom-client';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { DRAIN_GRACE_MS, STOP_MARGIN_SECONDS } from '../runtime/config/drain.ts';
 import { createGatewayMetrics } from '../runtime/metrics.ts';
 import { createWorkerRegistry } from '../gpu-pool/grpc/worker-metrics.ts';
 import type { AsrWorkerServer } from '../gpu-pool/grpc/worker-server.ts';
@@ -280,5 +282,54 @@ describe('Kubernetes manifests', () => {
       .flatMap((manifest) => (manifest as unknown as { spec: { metrics: Array<{ pods: { metric: { name: string } } }> } }).spec.metrics.map((metric) => metric.pods.metric.name));
     expect(hpaMetrics.length).toBe(2);
     for (const name of hpaMetrics) expect(served).toContain(name);
+  });
+});
+
+/** Compose durations: `40s`, `1m30s`, `1h` (a bare number is seconds). */
+function composeSeconds(duration: string): number {
+  if (/^\d+$/.test(duration)) return Number(duration);
+  const parts = [...duration.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us)/g)];
+  expect(parts.map((part) => part[0]).join(''), `duration ${duration}`).toBe(duration);
+  const unit = { h: 3600, m: 60, s: 1, ms: 0.001, us: 0.000001 } as const;
+  return parts.reduce((sum, [, value, name]) => sum + Number(value) * unit[name as keyof typeof unit], 0);
+}
+
+/** The grace a process gets from its environment: DRAIN_GRACE_MS, else the one default. */
+const graceSeconds = (env: Record<string, string | undefined>) => Number(env.DRAIN_GRACE_MS || DRAIN_GRACE_MS) / 1000;
+
+describe('drain: every role that holds sessions is given its grace and the time to shut down', () => {
+  // The embedded service runs the image's default command (main.ts, embedded).
+  const drains = (command: unknown) => command === undefined || isWorker(command) || JSON.stringify(command).includes('"gateway"');
+
+  it('compose: stop_grace_period is at least DRAIN_GRACE_MS plus the margin', () => {
+    let checked = 0;
+    for (const path of [SCALE_OUT, EMBEDDED]) {
+      for (const [name, service] of Object.entries(loadComposeFile(path).services)) {
+        if (!String(service.image ?? '').startsWith('earshot') || !drains(service.command)) continue;
+        checked += 1;
+        const period = composeSeconds(String(service.stop_grace_period ?? '10s'));
+        expect(period, `${name} in ${path}`).toBeGreaterThanOrEqual(graceSeconds(serviceEnvironment(service)) + STOP_MARGIN_SECONDS);
+      }
+    }
+    expect(checked).toBe(5); // the embedded service, the gateway and three worker services
+  });
+
+  it('Kubernetes: terminationGracePeriodSeconds is at least DRAIN_GRACE_MS (ConfigMap or container env) plus the margin', () => {
+    const config = (readManifests(join(K8S, 'config.yaml'))[0] as unknown as { data: Record<string, string> }).data;
+    const deployments = allManifests().filter((manifest) => manifest.kind === 'Deployment');
+    let checked = 0;
+    for (const deployment of deployments) {
+      const pod = (deployment as unknown as { spec: { template: { spec: { terminationGracePeriodSeconds?: number; containers: Array<Container & { args?: string[]; envFrom?: Array<{ configMapRef?: { name: string } }> }> } } } }).spec.template.spec;
+      for (const container of pod.containers) {
+        if (!drains(container.args ?? [])) continue;
+        checked += 1;
+        const fromConfig = container.envFrom?.some((source) => source.configMapRef?.name === 'earshot-config') ? config : {};
+        const own = Object.fromEntries((container.env ?? []).map((variable) => [variable.name, variable.value]));
+        // Kubernetes' own default is 30 s.
+        expect(pod.terminationGracePeriodSeconds ?? 30, deployment.metadata.name).toBeGreaterThanOrEqual(graceSeconds({ ...fromConfig, ...own }) + STOP_MARGIN_SECONDS);
+      }
+    }
+    expect(checked).toBe(2); // gateways and English workers
+    expect(deploymentDoc).toContain(`terminationGracePeriodSeconds: ${DRAIN_GRACE_MS / 1000 + STOP_MARGIN_SECONDS}`);
   });
 });
