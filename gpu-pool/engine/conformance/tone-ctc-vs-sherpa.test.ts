@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type AsrEngine } from '../index.ts';
 import { ToneCtcModel } from '../models/tone-ctc.ts';
+import { CtcRecognizer } from '../recognizers/ctc-recognizer.ts';
 import type { DecodedToken } from '../decoders/chunk-result.ts';
 import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
 import { committedSpeechFiles, haveRealRecordings } from '../testing/test-data.ts';
@@ -46,13 +47,13 @@ beforeAll(async () => {
 
 for (const { dir, file } of models) {
   describe(`T-one CTC vs sherpa-onnx-node (${dir.split('/').slice(-1)[0]}/${file})`, () => {
-    let model: ToneCtcModel;
+    let model: CtcRecognizer;
     let sherpaModel: SherpaModelConfig;
     let engine: AsrEngine;
     const inProcess = new Map<string, DecodedToken[]>();
 
     beforeAll(async () => {
-      model = await ToneCtcModel.load(dir, { provider: 'cpu', intraOpThreads: 1 }, `${dir}/${file}`);
+      model = new CtcRecognizer(await ToneCtcModel.load(dir, { provider: 'cpu', intraOpThreads: 1 }, `${dir}/${file}`), {});
       const d = model.description;
       sherpaModel = { kind: 't_one_ctc', dir, file, frameSeconds: d.frameMs / 1000, framesPerChunk: Math.round(d.chunkMs / d.frameMs) };
       // Word for word with sherpa-onnx, which has no finalisation policy (a piece after its seal pause would start a new word here).

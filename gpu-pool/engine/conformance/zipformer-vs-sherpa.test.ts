@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type AsrEngine } from '../index.ts';
 import { ZipformerTransducerModel } from '../models/zipformer-transducer.ts';
+import { TransducerRecognizer } from '../recognizers/transducer-recognizer.ts';
 import type { DecodedToken } from '../decoders/chunk-result.ts';
 import { StreamPipeline } from '../scheduler/stream-pipeline.ts';
 import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
@@ -38,7 +39,7 @@ beforeAll(async () => {
 
 for (const fixture of fixtures) {
   const dir = resolve(import.meta.dirname, '../testdata', fixture);
-  let model: ZipformerTransducerModel;
+  let model: TransducerRecognizer;
   let engine: AsrEngine;
   const sherpaModel: SherpaModelConfig = {
     kind: 'transducer',
@@ -52,7 +53,7 @@ for (const fixture of fixtures) {
   const inProcess = new Map<string, DecodedToken[]>();
 
   beforeAll(async () => {
-    model = await ZipformerTransducerModel.load(dir, readdirSync(dir), { provider: 'cpu', intraOpThreads: 1, finalizeAfterMs: null });
+    model = new TransducerRecognizer(await ZipformerTransducerModel.load(dir, readdirSync(dir), { provider: 'cpu', intraOpThreads: 1 }), { finalizeAfterMs: null });
     // Word for word with sherpa-onnx, which has no finalisation policy (a piece after its seal pause would start a new word here).
     engine = await createEngine({ modelDir: dir, workers: 1, threadsPerWorker: 1, batchWindowMs: 2, finalizeAfterMs: null });
   });

@@ -1,10 +1,13 @@
-import type { ChunkResult, DecodedToken } from '../decoders/chunk-result.ts';
+import type { TransducerNets } from '../decoders/transducer-greedy.ts';
 import type { FrontEnd } from '../features/front-end.ts';
 import type { TokenTable } from './tokens.ts';
 
 /**
- * What the scheduler needs from a model type. One implementation per format
- * (tone-ctc.ts, zipformer-transducer.ts); adding a format touches one file plus detect.ts.
+ * What a network is: its audio framing and output units. One implementation per format
+ * (tone-ctc.ts, zipformer-transducer.ts, zipformer2-ctc.ts, nemo-ctc.ts), each listed once in
+ * registry.ts. A model holds networks and the stacking of its per-stream states only; which
+ * search runs over its outputs, keyterms, finalisation and end-of-turn commits belong to the
+ * recognizers (recognizers/).
  */
 export interface ModelDescription {
   type: string;
@@ -21,18 +24,47 @@ export interface ModelDescription {
   tokenDelayMs?: number;
 }
 
-export interface StreamingModel<S = unknown> {
+interface NetworkBase {
+  /** The model folder (decoding.json, the LM and the lexicon of a search live beside the networks). */
+  readonly dir: string;
   readonly description: ModelDescription;
   readonly tokens: TokenTable;
+  /** The stream's feature extractor or raw framer, producing the chunks `forward` takes. */
   createFrontEnd(): FrontEnd;
-  createState(decoding: DecodingMethod, keyterms?: readonly string[]): S;
-  /** Run one chunk of each stream in one batched encoder call, then search. */
-  runBatch(states: S[], chunks: Float32Array[]): Promise<ChunkResult[]>;
-  /** Replace the words a stream's search favours (beam search; greedy ignores them). */
-  setKeyterms?(state: S, keyterms: readonly string[]): void;
-  /** Tokens a search still holds back (beam search) once the stream's audio is complete. */
-  finalize?(state: S): DecodedToken[];
   release(): Promise<void>;
 }
 
+/** One batched CTC forward: log-probabilities [N, frames, vocab], row-major, stream by stream. */
+export interface CtcOutput {
+  logProbs: Float32Array;
+  frames: number;
+  vocab: number;
+}
+
+/** A streaming CTC network: chunk + carried state in, per-frame log-probabilities + next state out. */
+export interface CtcModel<S = unknown> extends NetworkBase {
+  readonly kind: 'ctc';
+  /** A fresh stream's carried state (zeros, as sherpa-onnx's GetInitStates). */
+  createState(): S;
+  /** Runs one chunk of each stream in one call (states stacked on the batch axis) and updates each state. */
+  forward(states: S[], chunks: Float32Array[]): Promise<CtcOutput>;
+}
+
+/** One batched transducer encoder run: encoder frames [N, frames, dim]. */
+export interface EncoderOutput {
+  encoderOut: Float32Array;
+  frames: number;
+  dim: number;
+}
+
+/** A streaming transducer: encoder with carried state, plus the decoder and joiner the searches call. */
+export interface TransducerModel<S = unknown> extends NetworkBase, TransducerNets {
+  readonly kind: 'transducer';
+  createState(): S;
+  runEncoder(states: S[], chunks: Float32Array[]): Promise<EncoderOutput>;
+}
+
+export type AcousticModel = CtcModel | TransducerModel;
+
+/** The searches a recognizer may run (recognizers/recognizer.ts). */
 export type DecodingMethod = 'greedy_search' | 'modified_beam_search';

@@ -1,3 +1,5 @@
+import { ort } from './session.ts';
+
 /**
  * Batching per-stream state tensors: each stream holds its slice (batch dim of size 1) as a
  * flat array; a batch interleaves them along the tensor's batch axis. With
@@ -42,4 +44,36 @@ export function unstackInto<T extends Float32Array | BigInt64Array>(spec: StateS
 
 export function batchedShape(spec: StateSpec, n: number): number[] {
   return spec.shape.map((d, i) => (i === spec.batchAxis ? n : d));
+}
+
+/** One stream's state tensors: zeros of each spec's shape (sherpa-onnx's GetInitStates). */
+export function createStateTensors(specs: readonly StateSpec[]): (Float32Array | BigInt64Array)[] {
+  return specs.map((s) => {
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    return s.type === 'int64' ? new BigInt64Array(size) : new Float32Array(size);
+  });
+}
+
+/**
+ * The batch's state feeds: spec i stacked over the streams, as input `names[first + i]`.
+ * `states[b][i]` is stream b's tensor of spec i.
+ */
+export function stackStateFeeds(specs: readonly StateSpec[], states: (Float32Array | BigInt64Array)[][], names: readonly string[], first: number, feeds: Record<string, ort.Tensor>): void {
+  const n = states.length;
+  specs.forEach((spec, i) => {
+    const parts = states.map((s) => s[i]);
+    const shape = batchedShape(spec, n);
+    feeds[names[first + i]] =
+      spec.type === 'int64'
+        ? new ort.Tensor('int64', stack(spec, parts as BigInt64Array[], (k) => new BigInt64Array(k)), shape)
+        : new ort.Tensor('float32', stack(spec, parts as Float32Array[], (k) => new Float32Array(k)), shape);
+  });
+}
+
+/** Copies the next states (outputs `names[first + i]`) back into each stream's tensors. */
+export function unstackStateOutputs(specs: readonly StateSpec[], states: (Float32Array | BigInt64Array)[][], names: readonly string[], first: number, out: Record<string, ort.Tensor>): void {
+  specs.forEach((spec, i) => {
+    const data = out[names[first + i]].data as Float32Array | BigInt64Array;
+    unstackInto(spec, data as never, states.map((s) => s[i]) as never);
+  });
 }

@@ -1,17 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RawFramer } from '../features/raw-frames.ts';
-import { ctcGreedyStep, type CtcGreedyState } from '../decoders/ctc-greedy.ts';
-import { createPrefixBeamState, ctcPrefixBeamStep, finalizePrefixBeam, keytermWords, type PrefixBeamContext, type PrefixBeamState } from '../decoders/ctc-prefix-beam.ts';
-import { greedySealFrames } from '../decoders/finalization.ts';
-import { loadBeamContext, readTokenDelayMs } from './beam-settings.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
 import { readTokens, type TokenTable } from './tokens.ts';
 import { openSession, ort, type SessionSettings } from './session.ts';
-import type { ChunkResult } from '../decoders/chunk-result.ts';
 import { ModelFormatError } from '../errors.ts';
 import type { FrontEnd } from '../features/front-end.ts';
-import type { DecodingMethod, ModelDescription, StreamingModel } from './model.ts';
+import type { CtcModel, CtcOutput, ModelDescription } from './model.ts';
+import type { ModelEntry } from './registry.ts';
 
 /**
  * T-one streaming CTC (Earshot's own model format; sherpa-onnx's `t_one_ctc`):
@@ -19,46 +15,29 @@ import type { DecodingMethod, ModelDescription, StreamingModel } from './model.t
  * log-probs [N, T, V] + next state out. Chunks are non-overlapping frames of
  * frame_length_ms; the state is the only memory, so batching is stacking rows.
  */
-interface ToneState {
-  state: Uint16Array; // float16 bits
-  ctc: CtcGreedyState;
-  /** Set for modified_beam_search: prefix beam search (with the folder's LM, if any). */
-  beam: PrefixBeamState | null;
-}
+type ToneState = Uint16Array; // float16 bits
 
-export class ToneCtcModel implements StreamingModel<ToneState> {
+export class ToneCtcModel implements CtcModel<ToneState> {
+  readonly kind = 'ctc';
   /** Batch input buffers, grown to the largest batch seen and reused (runs never overlap). */
   private samplesIn = new Int32Array(0);
   private statesIn = new Uint16Array(0);
 
   private constructor(
+    readonly dir: string,
     readonly description: ModelDescription,
     readonly tokens: TokenTable,
     private readonly session: ort.InferenceSession,
     private readonly samplesPerChunk: number,
     private readonly stateDim: number,
-    private readonly dir: string,
-    private beamContextLoaded: PrefixBeamContext | null,
-    private readonly finalizeAfterMs: number | null | undefined,
-  ) {
-    this.greedySealAfter = greedySealFrames(finalizeAfterMs, description.frameMs);
-  }
-
-  /** Greedy search: frames after its last token at which a word is sealed (null = never). */
-  private readonly greedySealAfter: number | null;
-
-  /** The beam search's settings, LM and lexicon (decoding.json), loaded on first use if not before. */
-  private get beamContext(): PrefixBeamContext {
-    this.beamContextLoaded ??= loadBeamContext(this.dir, this.tokens, this.description.frameMs, this.finalizeAfterMs);
-    return this.beamContextLoaded;
-  }
+  ) {}
 
   static matches(metadata: Record<string, string>): boolean {
     return metadata.model_type === 't_one_ctc' || ('frame_length_ms' in metadata && 'state_dim' in metadata);
   }
 
   static async load(dir: string, settings: SessionSettings, modelPath = join(dir, 'model.onnx')): Promise<ToneCtcModel> {
-    const meta = readOnnxMetadata(modelPath);
+    const meta = readMeta(modelPath);
     const frameLengthMs = intMeta(meta, 'frame_length_ms');
     const stateDim = intMeta(meta, 'state_dim');
     const sampleRate = intMeta(meta, 'sample_rate');
@@ -71,7 +50,7 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
     }
     const samplesPerChunk = Math.round((sampleRate * frameLengthMs) / 1000);
     // T (output frames per chunk) is fixed by the architecture; read it from the output shape
-    // when it is static, else learn it from the first run (see runBatch).
+    // when it is static, else assume 10.
     const outMeta = session.outputMetadata[0] as { shape?: (number | string)[] };
     const staticT = typeof outMeta.shape?.[1] === 'number' ? (outMeta.shape[1] as number) : 0;
     const vocab = typeof outMeta.shape?.[2] === 'number' ? (outMeta.shape[2] as number) : tokens.symbols.length;
@@ -82,30 +61,19 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
       chunkMs: frameLengthMs,
       frameMs: frameLengthMs / framesPerChunk,
       vocabSize: vocab,
-      tokenDelayMs: readTokenDelayMs(dir),
     };
-    const beamContext = settings.preloadSearch === false ? null : loadBeamContext(dir, tokens, description.frameMs, settings.finalizeAfterMs);
-    return new ToneCtcModel(description, tokens, session, samplesPerChunk, stateDim, dir, beamContext, settings.finalizeAfterMs);
+    return new ToneCtcModel(dir, description, tokens, session, samplesPerChunk, stateDim);
   }
 
   createFrontEnd(): FrontEnd {
     return new RawFramer(this.samplesPerChunk);
   }
 
-  createState(decoding: DecodingMethod, keyterms: readonly string[] = []): ToneState {
-    const beam = decoding === 'modified_beam_search' ? createPrefixBeamState(this.beamContext, keyterms) : null;
-    return { state: new Uint16Array(this.stateDim), ctc: { prev: -1, frameOffset: 0 }, beam };
+  createState(): ToneState {
+    return new Uint16Array(this.stateDim);
   }
 
-  setKeyterms(state: ToneState, keyterms: readonly string[]): void {
-    if (state.beam) state.beam.keytermWords = keytermWords(keyterms);
-  }
-
-  finalize(state: ToneState) {
-    return state.beam ? finalizePrefixBeam(this.beamContext, state.beam) : [];
-  }
-
-  async runBatch(states: ToneState[], chunks: Float32Array[]): Promise<ChunkResult[]> {
+  async forward(states: ToneState[], chunks: Float32Array[]): Promise<CtcOutput> {
     const n = states.length;
     const s = this.samplesPerChunk;
     if (this.samplesIn.length < n * s) {
@@ -124,7 +92,7 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
       }
     }
     const st = this.statesIn.subarray(0, n * this.stateDim);
-    for (let b = 0; b < n; b++) st.set(states[b].state, b * this.stateDim);
+    for (let b = 0; b < n; b++) st.set(states[b], b * this.stateDim);
     const feeds: Record<string, ort.Tensor> = {
       [this.session.inputNames[0]]: new ort.Tensor('int32', x, [n, s, 1]),
       [this.session.inputNames[1]]: new ort.Tensor('float16', st, [n, this.stateDim]),
@@ -133,20 +101,28 @@ export class ToneCtcModel implements StreamingModel<ToneState> {
     const logProbs = out[this.session.outputNames[0]];
     const next = out[this.session.outputNames[1]].data as Uint16Array;
     const [, t, v] = logProbs.dims as number[];
-    const lp = logProbs.data as Float32Array;
-    const results: ChunkResult[] = [];
-    for (let b = 0; b < n; b++) {
-      states[b].state.set(next.subarray(b * this.stateDim, (b + 1) * this.stateDim));
-      const rows = lp.subarray(b * t * v, (b + 1) * t * v);
-      const beam = states[b].beam;
-      results.push(beam ? ctcPrefixBeamStep(this.beamContext, beam, rows, t, v) : ctcGreedyStep(states[b].ctc, rows, t, v, this.tokens.blankId, this.greedySealAfter));
-    }
-    for (const k of Object.keys(out)) out[k].dispose?.();
-    return results;
+    for (let b = 0; b < n; b++) states[b].set(next.subarray(b * this.stateDim, (b + 1) * this.stateDim));
+    out[this.session.outputNames[1]].dispose?.();
+    return { logProbs: logProbs.data as Float32Array, frames: t, vocab: v };
   }
 
   async release(): Promise<void> {
     await this.session.release();
+  }
+}
+
+/** The registry's entry: a folder with model.onnx (or model.int8.onnx) whose metadata says T-one. */
+export const toneCtcEntry: ModelEntry = {
+  name: 't_one_ctc',
+  matches: (folder) => folder.single !== null && ToneCtcModel.matches(folder.metadata(folder.single)),
+  load: (folder) => ToneCtcModel.load(folder.dir, folder.settings, folder.single!),
+};
+
+function readMeta(path: string): Record<string, string> {
+  try {
+    return readOnnxMetadata(path);
+  } catch (err) {
+    throw new ModelFormatError(`${path}: ${(err as Error).message}`);
   }
 }
 

@@ -1,17 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChunkedFbank } from '../features/chunked-fbank.ts';
-import { initialContext, transducerGreedy, type GreedyState, type TransducerNets } from '../decoders/transducer-greedy.ts';
-import { createBeamState, finalizeBeam, transducerModifiedBeam, type BeamState } from '../decoders/transducer-modified-beam.ts';
-import { finalizeAfterFrames, greedySealFrames } from '../decoders/finalization.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
 import { readTokens, type TokenTable } from './tokens.ts';
 import { openSession, ort, type SessionSettings } from './session.ts';
-import { batchedShape, stack, unstackInto, type StateSpec } from './state-stacking.ts';
-import type { ChunkResult, DecodedToken } from '../decoders/chunk-result.ts';
+import { createStateTensors, stackStateFeeds, unstackStateOutputs, type StateSpec } from './state-stacking.ts';
 import { ModelFormatError } from '../errors.ts';
 import type { FrontEnd } from '../features/front-end.ts';
-import type { DecodingMethod, ModelDescription, StreamingModel } from './model.ts';
+import type { EncoderOutput, ModelDescription, TransducerModel } from './model.ts';
+import type { ModelEntry, ModelFolder } from './registry.ts';
 
 /**
  * sherpa-onnx / icefall streaming zipformer2 (and zipformer v1) transducer: encoder (fbank chunk + cached states
@@ -21,22 +18,18 @@ import type { DecodingMethod, ModelDescription, StreamingModel } from './model.t
  * [left, N, value_dim], cached_conv1/2 [N, dim, kernel/2]; then embed_states
  * [N, 128, 3, ((feat−1)/2−1)/2] and processed_lens [N] (int64).
  */
-interface ZipState {
-  tensors: (Float32Array | BigInt64Array)[];
-  method: DecodingMethod;
-  greedy: GreedyState;
-  beam: BeamState | null;
-}
+type ZipState = (Float32Array | BigInt64Array)[];
 
 const FEATURE_DIM = 80;
 const SUBSAMPLING_FRAME_MS = 40; // 10 ms fbank frames × subsampling 4
 
-export class ZipformerTransducerModel implements StreamingModel<ZipState>, TransducerNets {
+export class ZipformerTransducerModel implements TransducerModel<ZipState> {
+  readonly kind = 'transducer';
   readonly blankId = 0;
   readonly unkId: number;
-  readonly decoderDim: number;
 
   private constructor(
+    readonly dir: string,
     readonly description: ModelDescription,
     readonly tokens: TokenTable,
     private readonly encoder: ort.InferenceSession,
@@ -47,22 +40,10 @@ export class ZipformerTransducerModel implements StreamingModel<ZipState>, Trans
     private readonly shiftFrames: number,
     readonly contextSize: number,
     readonly vocabSize: number,
-    decoderDim: number,
-    finalizeAfterMs: number | null | undefined,
+    readonly decoderDim: number,
   ) {
-    this.decoderDim = decoderDim;
     this.unkId = tokens.symbols.indexOf('<unk>');
-    this.startsWord = Uint8Array.from(tokens.symbols, (s, id) => (s.startsWith('\u2581') || tokens.separatorIds.has(id) ? 1 : 0));
-    this.finalizeAfter = finalizeAfterFrames(finalizeAfterMs, description.frameMs);
-    this.greedySealAfter = greedySealFrames(finalizeAfterMs, description.frameMs);
   }
-
-  private readonly greedySealAfter: number | null;
-
-  /** Per token: 1 when it starts a word (the finalisation policy's word boundaries). */
-  private readonly startsWord: Uint8Array;
-  /** The finalisation policy's bound in output frames (decoders/finalization.ts); null = off. */
-  private readonly finalizeAfter: number | null;
 
   static matches(meta: Record<string, string>): boolean {
     return meta.model_type === 'zipformer2' || meta.model_type === 'zipformer';
@@ -120,70 +101,28 @@ export class ZipformerTransducerModel implements StreamingModel<ZipState>, Trans
       frameMs: SUBSAMPLING_FRAME_MS,
       vocabSize,
     };
-    return new ZipformerTransducerModel(description, tokens, encoder, decoder, joiner, specs, T, decodeChunk, contextSize, vocabSize, decoderDim, settings.finalizeAfterMs);
+    return new ZipformerTransducerModel(dir, description, tokens, encoder, decoder, joiner, specs, T, decodeChunk, contextSize, vocabSize, decoderDim);
   }
 
   createFrontEnd(): FrontEnd {
     return new ChunkedFbank(16000, this.chunkFrames, this.shiftFrames, FEATURE_DIM);
   }
 
-  createState(method: DecodingMethod): ZipState {
-    const tensors = this.specs.map((s) => {
-      const size = s.shape.reduce((a, b) => a * b, 1);
-      return s.type === 'int64' ? new BigInt64Array(size) : new Float32Array(size);
-    });
-    return {
-      tensors,
-      method,
-      greedy: { context: initialContext(this.contextSize, this.blankId), decoderOut: null, frameOffset: 0 },
-      beam: method === 'modified_beam_search' ? createBeamState(this.contextSize, this.blankId, 4, { startsWord: this.startsWord, finalizeAfter: this.finalizeAfter, sealAfter: this.greedySealAfter ?? Infinity }) : null,
-    };
+  createState(): ZipState {
+    return createStateTensors(this.specs);
   }
 
-  async runBatch(states: ZipState[], chunks: Float32Array[]): Promise<ChunkResult[]> {
+  async runEncoder(states: ZipState[], chunks: Float32Array[]): Promise<EncoderOutput> {
     const n = states.length;
     const x = new Float32Array(n * this.chunkFrames * FEATURE_DIM);
     chunks.forEach((c, b) => x.set(c, b * c.length));
     const feeds: Record<string, ort.Tensor> = { [this.encoder.inputNames[0]]: new ort.Tensor('float32', x, [n, this.chunkFrames, FEATURE_DIM]) };
-    this.specs.forEach((spec, i) => {
-      const parts = states.map((s) => s.tensors[i]);
-      const shape = batchedShape(spec, n);
-      feeds[this.encoder.inputNames[i + 1]] =
-        spec.type === 'int64'
-          ? new ort.Tensor('int64', stack(spec, parts as BigInt64Array[], (k) => new BigInt64Array(k)), shape)
-          : new ort.Tensor('float32', stack(spec, parts as Float32Array[], (k) => new Float32Array(k)), shape);
-    });
+    stackStateFeeds(this.specs, states, this.encoder.inputNames, 1, feeds);
     const out = await this.encoder.run(feeds);
     const encOut = out[this.encoder.outputNames[0]];
     const [, frames, dim] = encOut.dims as number[];
-    this.specs.forEach((spec, i) => {
-      const data = out[this.encoder.outputNames[i + 1]].data as Float32Array | BigInt64Array;
-      unstackInto(spec, data as never, states.map((s) => s.tensors[i]) as never);
-    });
-    const encData = encOut.data as Float32Array;
-    // Greedy and beam streams of the same batch are searched separately.
-    const results: ChunkResult[] = new Array(n);
-    const greedyIdx = states.map((s, i) => (s.method === 'greedy_search' ? i : -1)).filter((i) => i >= 0);
-    const beamIdx = states.map((s, i) => (s.method !== 'greedy_search' ? i : -1)).filter((i) => i >= 0);
-    const slice = (idx: number[]) => {
-      if (idx.length === n) return encData;
-      const o = new Float32Array(idx.length * frames * dim);
-      idx.forEach((b, k) => o.set(encData.subarray(b * frames * dim, (b + 1) * frames * dim), k * frames * dim));
-      return o;
-    };
-    if (greedyIdx.length > 0) {
-      const r = await transducerGreedy(this, greedyIdx.map((i) => states[i].greedy), slice(greedyIdx), frames, dim, this.greedySealAfter);
-      greedyIdx.forEach((i, k) => (results[i] = r[k]));
-    }
-    for (const i of beamIdx) {
-      results[i] = await transducerModifiedBeam(this, states[i].beam!, encData.subarray(i * frames * dim, (i + 1) * frames * dim), frames, dim);
-    }
-    for (const k of Object.keys(out)) out[k].dispose?.();
-    return results;
-  }
-
-  finalize(state: ZipState): DecodedToken[] {
-    return state.beam ? finalizeBeam(state.beam) : [];
+    unstackStateOutputs(this.specs, states, this.encoder.outputNames, 1, out);
+    return { encoderOut: encOut.data as Float32Array, frames, dim };
   }
 
   async runDecoder(contexts: BigInt64Array, n: number): Promise<Float32Array> {
@@ -205,8 +144,18 @@ export class ZipformerTransducerModel implements StreamingModel<ZipState>, Trans
   }
 }
 
-/** zipformer2: 6 tensors per layer, then embed_states and processed_lens (sherpa-onnx order). */
-function zipformer2States(encoderDims: number[], queryHeadDims: number[], valueHeadDims: number[], numHeads: number[], numLayers: number[], kernels: number[], leftContext: number[]): StateSpec[] {
+/** The registry's entry: encoder*.onnx whose metadata says zipformer or zipformer2, with a decoder and a joiner. */
+export const zipformerTransducerEntry: ModelEntry = {
+  name: 'zipformer / zipformer2 transducer',
+  matches: (folder) => {
+    const encoder = folder.pick('encoder');
+    return encoder !== null && folder.pick('decoder') !== null && ZipformerTransducerModel.matches(folder.metadata(encoder));
+  },
+  load: (folder: ModelFolder) => ZipformerTransducerModel.load(folder.dir, [...folder.files], folder.settings),
+};
+
+/** zipformer2: 6 tensors per layer, then embed_states and processed_lens (sherpa-onnx order; the CTC export has the same). */
+export function zipformer2States(encoderDims: number[], queryHeadDims: number[], valueHeadDims: number[], numHeads: number[], numLayers: number[], kernels: number[], leftContext: number[]): StateSpec[] {
   const specs: StateSpec[] = [];
   let layer = 0;
   encoderDims.forEach((dim, i) => {

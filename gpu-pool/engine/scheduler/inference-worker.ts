@@ -1,19 +1,19 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SileroVad } from '../endpointing/silero-vad.ts';
-import { loadModel } from '../models/load-model.ts';
-import type { StreamingModel } from '../models/model.ts';
+import { loadRecognizer } from '../recognizers/load-recognizer.ts';
+import type { Recognizer } from '../recognizers/recognizer.ts';
 import type { AsrChunkMessage, FromWorker, StreamCommand, StreamResult, ToWorker, WorkerSettings } from './messages.ts';
 import { StreamPipeline } from './stream-pipeline.ts';
 
 /**
- * An inference worker: owns the ONNX sessions and the per-stream state of the streams pinned
+ * An inference worker: owns the recognizer (model sessions and searches) and the per-stream state of the streams pinned
  * to it. Chunks that become ready within `batchWindowMs` of each other run as one batch
  * (states stacked on the batch axis); while a batch runs, new chunks queue for the next.
  */
 const settings = workerData as WorkerSettings;
 const port = parentPort!;
 const streams = new Map<string, StreamPipeline>();
-let model: StreamingModel;
+let recognizer: Recognizer;
 let vad: SileroVad | null = null;
 let timer: NodeJS.Timeout | null = null;
 let running = false;
@@ -27,14 +27,14 @@ function post(msg: FromWorker): void {
 async function init(): Promise<void> {
   const session = { provider: settings.provider, intraOpThreads: settings.intraOpThreads, preferInt8: settings.preferInt8, preloadSearch: settings.preloadSearch, finalizeAfterMs: settings.finalizeAfterMs };
   try {
-    model = await loadModel(settings.modelDir, session);
-    if (settings.vadModelPath) vad = await SileroVad.load(settings.vadModelPath, vadRateFor(model.description.sampleRate), { ...session, intraOpThreads: 1 });
+    recognizer = await loadRecognizer(settings.modelDir, session);
+    if (settings.vadModelPath) vad = await SileroVad.load(settings.vadModelPath, vadRateFor(recognizer.description.sampleRate), { ...session, intraOpThreads: 1 });
   } catch (err) {
     post({ type: 'load_failed', message: (err as Error).message });
     return;
   }
-  const tokens = model.tokens;
-  post({ type: 'ready', model: model.description, symbols: tokens.symbols, blankId: tokens.blankId, vadWindowMs: vad ? vad.windowMs : null });
+  const tokens = recognizer.tokens;
+  post({ type: 'ready', model: recognizer.description, capabilities: recognizer.capabilities, symbols: tokens.symbols, blankId: tokens.blankId, vadWindowMs: vad ? vad.windowMs : null });
   port.on('message', onMessage);
 }
 
@@ -45,7 +45,7 @@ function vadRateFor(modelRate: number): number {
 function onMessage(msg: ToWorker): void {
   if (msg.type === 'shutdown') {
     if (timer) clearTimeout(timer);
-    void Promise.allSettled([model.release(), vad?.release()]).then(() => process.exit(0));
+    void Promise.allSettled([recognizer.release(), vad?.release()]).then(() => process.exit(0));
     return;
   }
   let work = false;
@@ -63,7 +63,7 @@ function apply(msg: StreamCommand): 'none' | 'later' | 'now' {
   switch (msg.type) {
     case 'open':
       try {
-        streams.set(msg.id, new StreamPipeline(msg.id, msg.inputRate, model, msg.decoding, vad, msg.keyterms));
+        streams.set(msg.id, new StreamPipeline(msg.id, msg.inputRate, recognizer, msg.decoding, vad, msg.keyterms));
       } catch (err) {
         // e.g. a beam search whose decoding.json (loaded on first use) is broken: this stream only.
         post({ type: 'stream_error', id: msg.id, code: 'MODEL_ERROR', message: (err as Error).message ?? String(err) });
@@ -94,7 +94,7 @@ function apply(msg: StreamCommand): 'none' | 'later' | 'now' {
     }
     case 'keyterms': {
       const s = streams.get(msg.id);
-      if (s) model.setKeyterms?.(s.modelState, msg.keyterms);
+      if (s) recognizer.setKeyterms(s.modelState, msg.keyterms);
       return 'none';
     }
     case 'close':
@@ -154,7 +154,7 @@ async function cycle(): Promise<void> {
 /** Post everything decoded since the last post as one message (the main thread routes it). */
 /** Post the tokens a search still holds back; no tentative tail is left after them. */
 function commitSearch(s: StreamPipeline): void {
-  const rest = model.finalize?.(s.modelState) ?? [];
+  const rest = recognizer.finalize(s.modelState);
   post({ type: 'results', results: [{ id: s.id, asr: [{ tokens: rest, frames: 0, blankProbs: new Float32Array(0), tentative: [] }], vad: [] }] });
 }
 
@@ -171,7 +171,7 @@ async function runAsr(batch: StreamPipeline[], out: Map<string, AsrChunkMessage[
   const chunks = batch.map((s) => s.frontEnd.take()!);
   for (const s of batch) if (s.frontEnd.readyCount > 0) s.waitingSince = performance.now();
   try {
-    const results = await model.runBatch(batch.map((s) => s.modelState), chunks);
+    const results = await recognizer.runBatch(batch.map((s) => s.modelState), chunks);
     batches++;
     batchedChunks += batch.length;
     batch.forEach((s, i) => push(out, s.id, results[i]));
@@ -183,7 +183,7 @@ async function runAsr(batch: StreamPipeline[], out: Map<string, AsrChunkMessage[
     // Isolate the culprit: a bad stream must not take the others down.
     for (let i = 0; i < batch.length; i++) {
       try {
-        const [r] = await model.runBatch([batch[i].modelState], [chunks[i]]);
+        const [r] = await recognizer.runBatch([batch[i].modelState], [chunks[i]]);
         push(out, batch[i].id, r);
       } catch (e) {
         fail(batch[i], e);

@@ -1,5 +1,6 @@
 import type { EngineErrorCode } from '../api.ts';
 import type { DecodingMethod, ModelDescription } from '../models/model.ts';
+import type { RecognizerCapabilities } from '../recognizers/recognizer.ts';
 
 /** Settings the engine hands each inference worker. */
 export interface WorkerSettings {
@@ -51,7 +52,7 @@ export interface StreamResult {
 
 /** Worker → main thread. Results of one batch for all its streams travel together. */
 export type FromWorker =
-  | { type: 'ready'; model: ModelDescription; symbols: string[]; blankId: number; vadWindowMs: number | null }
+  | { type: 'ready'; model: ModelDescription; capabilities: RecognizerCapabilities; symbols: string[]; blankId: number; vadWindowMs: number | null }
   | { type: 'load_failed'; message: string }
   | { type: 'results'; results: StreamResult[] }
   | { type: 'flushed'; id: string; reqId: number }

@@ -1,11 +1,11 @@
 import { StreamingResampler } from '../audio/resampler.ts';
 import type { SileroVad, VadStreamState } from '../endpointing/silero-vad.ts';
 import type { FrontEnd } from '../features/front-end.ts';
-import type { DecodingMethod, StreamingModel } from '../models/model.ts';
+import type { DecodingMethod, Recognizer } from '../recognizers/recognizer.ts';
 
 /**
  * Everything one stream owns inside an inference worker: resampler, model front end
- * (features or raw frames), model/decoder state and VAD state.
+ * (features or raw frames), the recognizer's model and search state and VAD state.
  */
 export class StreamPipeline {
   readonly frontEnd: FrontEnd;
@@ -21,7 +21,7 @@ export class StreamPipeline {
   constructor(
     readonly id: string,
     inputRate: number,
-    model: StreamingModel,
+    model: Recognizer,
     decoding: DecodingMethod,
     private readonly vad: SileroVad | null,
     keyterms: readonly string[] = [],

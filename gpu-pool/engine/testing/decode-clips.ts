@@ -1,5 +1,5 @@
 import type { DecodedToken } from '../decoders/chunk-result.ts';
-import type { StreamingModel } from '../models/model.ts';
+import type { Recognizer } from '../recognizers/recognizer.ts';
 import { StreamPipeline } from '../scheduler/stream-pipeline.ts';
 import { toFloat, type AudioFile } from './audio-files.ts';
 
@@ -10,10 +10,10 @@ export interface NamedClip {
 
 /**
  * Decodes every clip through the same code path the inference worker runs (stream pipeline →
- * model.runBatch → greedy search). Audio goes in irregular pieces, since the streaming front end
+ * recognizer.runBatch → greedy search). Audio goes in irregular pieces, since the streaming front end
  * must not care; `batched` stacks all ready streams in each encoder call, otherwise one at a time.
  */
-export async function decodeClipsLikeTheWorker(model: StreamingModel, clips: NamedClip[], batched = true) {
+export async function decodeClipsLikeTheWorker(model: Recognizer, clips: NamedClip[], batched = true) {
   const pipes = clips.map((c) => new StreamPipeline(c.name, c.audio.sampleRate, model, 'greedy_search', null));
   const tokens = pipes.map(() => [] as DecodedToken[]);
   const blanks = pipes.map(() => [] as number[]);

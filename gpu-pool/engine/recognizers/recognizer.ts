@@ -1,0 +1,48 @@
+import type { ChunkResult, DecodedToken } from '../decoders/chunk-result.ts';
+import type { FrontEnd } from '../features/front-end.ts';
+import type { DecodingMethod, ModelDescription } from '../models/model.ts';
+import type { TokenTable } from '../models/tokens.ts';
+
+export type { DecodingMethod };
+
+/**
+ * What a recognizer can do, reported to clients (the worker's Accepted) and checked when a
+ * stream asks for something: the searches it runs, and which of them can bias toward keyterms.
+ */
+export interface RecognizerCapabilities {
+  decodings: DecodingMethod[];
+  /** Searches that favour a stream's keyterms; with any other search keyterms have no effect. */
+  keytermDecodings: DecodingMethod[];
+}
+
+/**
+ * What the scheduler runs: a model plus the searches over its outputs (as sherpa-onnx's
+ * OnlineRecognizer wraps a model and a decoder). A recognizer owns the decoder choice per
+ * stream, keyterms, the finalisation policy and the end-of-turn commit; the model (models/)
+ * owns networks and state stacking only. One recognizer per model family (CTC, transducer).
+ */
+export interface Recognizer<S = unknown> {
+  readonly description: ModelDescription;
+  readonly tokens: TokenTable;
+  readonly capabilities: RecognizerCapabilities;
+  createFrontEnd(): FrontEnd;
+  /** A stream's model state and search state. */
+  createState(decoding: DecodingMethod, keyterms?: readonly string[]): S;
+  /** Run one chunk of each stream in one batched network call, then each stream's search. */
+  runBatch(states: S[], chunks: Float32Array[]): Promise<ChunkResult[]>;
+  /** Replace the words a stream's search favours (searches in capabilities.keytermDecodings; others ignore them). */
+  setKeyterms(state: S, keyterms: readonly string[]): void;
+  /** End of turn or of audio: the tokens the search still holds back, committed (its best path). */
+  finalize(state: S): DecodedToken[];
+  release(): Promise<void>;
+}
+
+/**
+ * The problem with asking `capabilities` for `decoding` with keyterms, in words, or null when
+ * there is none: the stream's Warning (never a silent no-op).
+ */
+export function keytermProblem(capabilities: RecognizerCapabilities, modelType: string, decoding: DecodingMethod, keyterms: readonly string[]): string | null {
+  if (keyterms.length === 0 || capabilities.keytermDecodings.includes(decoding)) return null;
+  const where = capabilities.keytermDecodings.length > 0 ? `; they apply with ${capabilities.keytermDecodings.join(', ')}` : '; no search of this model can bias toward them';
+  return `keyterms_prompt has no effect: the ${modelType} model's ${decoding} does not use keyterms${where}`;
+}
