@@ -18,13 +18,17 @@ export interface SherpaResult {
 
 export type SherpaModelConfig =
   | { kind: 't_one_ctc'; dir: string; frameSeconds: number; framesPerChunk: number; file?: string }
-  | { kind: 'transducer'; encoder: string; decoder: string; joiner: string; tokens: string; frameSeconds: number; framesPerChunk: number };
+  | { kind: 'transducer'; encoder: string; decoder: string; joiner: string; tokens: string; frameSeconds: number; framesPerChunk: number }
+  /** One-file fbank CTC models (sherpa-onnx's zipformer2Ctc and nemoCtc configs). */
+  | { kind: 'zipformer2_ctc' | 'nemo_ctc'; model: string; tokens: string; frameSeconds: number; framesPerChunk: number };
 
 export function createSherpaRecognizer(model: SherpaModelConfig, decodingMethod = 'greedy_search', numThreads = 1): any {
   const modelConfig =
     model.kind === 't_one_ctc'
       ? { toneCtc: { model: `${model.dir}/${model.file ?? 'model.onnx'}` }, tokens: `${model.dir}/tokens.txt` }
-      : { transducer: { encoder: model.encoder, decoder: model.decoder, joiner: model.joiner }, tokens: model.tokens };
+      : model.kind === 'transducer'
+        ? { transducer: { encoder: model.encoder, decoder: model.decoder, joiner: model.joiner }, tokens: model.tokens }
+        : { [model.kind === 'nemo_ctc' ? 'nemoCtc' : 'zipformer2Ctc']: { model: model.model }, tokens: model.tokens };
   return new sherpa.OnlineRecognizer({
     featConfig: { sampleRate: 16000, featureDim: 80 },
     modelConfig: { ...modelConfig, numThreads, provider: 'cpu', debug: 0 },
@@ -38,7 +42,8 @@ export function sherpaDecode(recognizer: any, model: SherpaModelConfig, samples:
   const stream = recognizer.createStream();
   stream.acceptWaveform({ samples, sampleRate });
   if (tailPaddingSeconds > 0) stream.acceptWaveform({ samples: new Float32Array(Math.round(tailPaddingSeconds * sampleRate)), sampleRate });
-  if (model.kind === 'transducer') stream.inputFinished();
+  // Fbank models: flush the feature extractor's last frames (T-one reads raw samples).
+  if (model.kind !== 't_one_ctc') stream.inputFinished();
   let calls = 0;
   while (recognizer.isReady(stream)) {
     recognizer.decode(stream);

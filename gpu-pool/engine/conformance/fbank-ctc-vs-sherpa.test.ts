@@ -1,0 +1,97 @@
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type AsrEngine } from '../index.ts';
+import { loadRecognizer } from '../recognizers/load-recognizer.ts';
+import type { Recognizer } from '../recognizers/recognizer.ts';
+import type { DecodedToken } from '../decoders/chunk-result.ts';
+import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
+import { committedSpeechFiles, haveRealRecordings } from '../testing/test-data.ts';
+import { createSherpaRecognizer, sherpaDecode, type SherpaModelConfig } from '../testing/sherpa-reference.ts';
+import { decodeClipsLikeTheWorker } from '../testing/decode-clips.ts';
+import { finalWordsThroughEngine, tokensToText } from '../testing/engine-transcript.ts';
+import { synthesizeSpeechLike } from '../testing/synthetic-speech.ts';
+
+/**
+ * Random-weight models in the one-file fbank CTC formats sherpa-onnx streams: icefall's
+ * zipformer2 CTC (scripts/testmodels/make_zipformer2_ctc.py) and NeMo's cache-aware FastConformer
+ * CTC (scripts/testmodels/make_nemo_ctc.py). Each is found by the model registry from its folder,
+ * decoded by the CTC recognizer through the code the inference worker runs (all clips batched in
+ * each call) and compared with sherpa-onnx-node token for token (ids and frames), then word for
+ * word through the engine API.
+ */
+interface Fixture {
+  dir: string;
+  kind: 'zipformer2_ctc' | 'nemo_ctc';
+  file: string;
+  /** Feature frames per model chunk (T / window_size): the tail of silence both sides add. */
+  chunkFeatureFrames: number;
+}
+
+const testdata = resolve(import.meta.dirname, '../testdata');
+const fixtures: Fixture[] = [
+  { dir: `${testdata}/zipformer2-ctc-random`, kind: 'zipformer2_ctc', file: 'model.onnx', chunkFeatureFrames: 45 },
+];
+
+let clips: { name: string; audio: AudioFile }[] = [];
+
+beforeAll(async () => {
+  const real = haveRealRecordings('real recordings in fbank CTC models vs sherpa-onnx (its committed synthetic speech still runs)');
+  const files = (real ? testdataFiles().map((f) => f.path) : committedSpeechFiles()).filter((_, i) => i % 2 === 0);
+  clips = [];
+  for (const path of files) clips.push({ name: path.split('/').slice(-2).join('/'), audio: await readAudioFile(path) });
+  clips.push({ name: 'synthetic-16000', audio: synthesizeSpeechLike(16000, 3, 5) }, { name: 'synthetic-48000', audio: synthesizeSpeechLike(48000, 3, 6) });
+});
+
+for (const fx of fixtures) {
+  const name = `${fx.dir.split('/').at(-1)}/${fx.file}`;
+  describe(`${fx.kind} vs sherpa-onnx-node (${name})`, () => {
+    let recognizer: Recognizer;
+    let engine: AsrEngine;
+    let sherpaModel: SherpaModelConfig;
+    const inProcess = new Map<string, DecodedToken[]>();
+
+    beforeAll(async () => {
+      const int8 = fx.file.includes('int8');
+      // Word for word with sherpa-onnx, which has no finalisation policy.
+      recognizer = await loadRecognizer(fx.dir, { provider: 'cpu', intraOpThreads: 1, preferInt8: int8, finalizeAfterMs: null });
+      const d = recognizer.description;
+      // sherpa-onnx's CTC timestamps count output frames of 40 ms (10 ms × 4) whatever the model's subsampling.
+      sherpaModel = { kind: fx.kind, model: `${fx.dir}/${fx.file}`, tokens: `${fx.dir}/tokens.txt`, frameSeconds: 0.04, framesPerChunk: Math.round(d.chunkMs / d.frameMs) };
+      engine = await createEngine({ modelDir: fx.dir, workers: 1, threadsPerWorker: 1, batchWindowMs: 2, preferInt8: int8, decoding: 'greedy_search', finalizeAfterMs: null });
+    });
+
+    afterAll(async () => {
+      await recognizer?.release();
+      await engine?.close();
+    });
+
+    it('the registry finds the format; the engine reports it', () => {
+      expect(recognizer.description.type).toBe(fx.kind);
+      expect(engine.model.type).toBe(fx.kind);
+    });
+
+    it('greedy search: token for token, all clips batched together', async () => {
+      const { tokens } = await decodeClipsLikeTheWorker(recognizer, clips);
+      clips.forEach((c, i) => inProcess.set(c.name, tokens[i]));
+      const reference = createSherpaRecognizer(sherpaModel);
+      const sym = (id: number) => recognizer.tokens.symbols[id].replace(/▁/g, ' ');
+      let compared = 0;
+      clips.forEach((c, i) => {
+        const ref = sherpaDecode(reference, sherpaModel, toFloat(c.audio.samples), c.audio.sampleRate, (fx.chunkFeatureFrames * 10) / 1000);
+        // sherpa-onnx decodes a chunk only once the next frame is there: compare what it decoded.
+        const ours = tokens[i].filter((t) => t.frame < ref.decodedFrames);
+        expect(ours.map((t) => sym(t.id)), c.name).toEqual(ref.tokens);
+        expect(ours.map((t) => t.frame), c.name).toEqual(ref.frames);
+        compared += ref.tokens.length;
+      });
+      expect(compared).toBeGreaterThan(100);
+    });
+
+    it('greedy search: word for word through the engine API', async () => {
+      for (const c of clips) {
+        const finals = await finalWordsThroughEngine(engine, c.audio, [641, 3, 9600, 1]);
+        expect(finals.join(' '), c.name).toBe(tokensToText(inProcess.get(c.name)!, recognizer.tokens.symbols));
+      }
+    });
+  });
+}
