@@ -30,6 +30,7 @@ interface Fixture {
 const testdata = resolve(import.meta.dirname, '../testdata');
 const fixtures: Fixture[] = [
   { dir: `${testdata}/zipformer2-ctc-random`, kind: 'zipformer2_ctc', file: 'model.onnx', chunkFeatureFrames: 45 },
+  { dir: `${testdata}/nemo-ctc-random`, kind: 'nemo_ctc', file: 'model.onnx', chunkFeatureFrames: 57 },
 ];
 
 let clips: { name: string; audio: AudioFile }[] = [];
