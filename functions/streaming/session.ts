@@ -1,7 +1,10 @@
 /**
- * One v3 WebSocket session, from the upgrade to the close (spec §1–§5):
+ * One v3 WebSocket session, from the upgrade to the close (spec §1–§5), in phases:
  *
- *   authorize → check parameters → admit → Begin → (audio → ASR → Turn)* → Terminate → Termination → 1000
+ *   starting: handshake.ts (authorize → check parameters → admit) → an AdmittedSession
+ *   open:     Begin → (audio → ASR → Turn)*
+ *   terminating: Terminate (or the idle rules) → last Turns → Termination → 1000
+ *   closed:   usage recorded exactly once (session-billing.ts)
  *
  * Any failure on the way becomes Error + close with the same code. The session only sees a
  * SessionSocket (send text, close), so it runs the same behind ws, a TLS listener or a test double.
@@ -16,12 +19,14 @@ import { cutKeytermsToLimits, keytermsWithinLimits, MAX_KEYTERM_LENGTH, MAX_KEYT
 import { AsrLink } from './asr-link.ts';
 import { FrameRule, frameDurationMs } from './audio-frames.ts';
 import { parseClientMessage, type ClientMessage } from './client-messages.ts';
+import { runHandshake, type AdmittedSession } from './handshake.ts';
 import { noMetrics, type StreamingMetrics } from './metrics.ts';
-import { closeReason, ErrorText, ProtocolError } from './protocol-errors.ts';
-import type { ParseResult, StreamingParams } from './query-params.ts';
+import { closeReason, CloseCode, ErrorText, ProtocolError } from './protocol-errors.ts';
+import type { ParseResult } from './query-params.ts';
 import type { Punctuator } from './punctuation/punctuator.ts';
 import { WarningCode, type ServerMessage, type TurnMessage } from './server-messages.ts';
-import { modelFamily, resolveSpeechModel, type SpeechModelTable } from './speech-models.ts';
+import { SessionBilling } from './session-billing.ts';
+import { modelFamily, type SpeechModelTable } from './speech-models.ts';
 import { TransmissionRate } from './transmission-rate.ts';
 import { ControlMessageRate } from './control-rate.ts';
 import {
@@ -81,29 +86,38 @@ export interface SessionRequest {
   onEnded?: () => void;
 }
 
-type State = 'starting' | 'open' | 'terminating' | 'closed';
+/** What a session has from Begin on: its admitted settings, its ASR link and its turns. */
+interface OpenSession {
+  readonly admitted: AdmittedSession;
+  readonly link: AsrLink;
+  readonly turns: TurnBuilder;
+  /** The client's turn detection so far (the opening values merged with UpdateConfiguration's). */
+  turnDetection: Partial<TurnDetectionOptions>;
+  sessionHeartbeat: boolean;
+  acknowledgeSilence: boolean;
+  /** The worker has decoded everything: closing need not cancel it. */
+  asrFinished: boolean;
+  /** The open turn hit the maximum turn length and was force-ended; cleared by its end_of_turn. */
+  turnCut: boolean;
+}
+
+type Phase =
+  /** Handshake running; frames that arrive meanwhile are replayed in order after Begin. */
+  | { readonly name: 'starting'; readonly early: Array<string | Uint8Array> }
+  | { readonly name: 'open'; readonly session: OpenSession }
+  /** Terminate (or an idle rule) is waiting for the worker's last words. */
+  | { readonly name: 'terminating'; readonly session: OpenSession }
+  | { readonly name: 'closed' };
 
 const API_VERSION = '2025-05-12';
 
 export class StreamingSession {
   readonly id = randomUUID();
-  private state: State = 'starting';
+  private phase: Phase = { name: 'starting', early: [] };
   private readonly startedAt = new Date();
   private readonly metrics: StreamingMetrics;
   private readonly log: Logger;
-  /** Frames that arrived before Begin, replayed in order after it. */
-  private early: Array<string | Uint8Array> = [];
-  private params: StreamingParams | undefined;
-  private speechModel = '';
-  private modelVersion = '';
-  private admitted = false;
-  private began = false;
-  private ended = false;
-  private billed = false;
-  private link: AsrLink | undefined;
-  private asrFinished = false;
-  private turns: TurnBuilder | undefined;
-  private turnDetection: Partial<TurnDetectionOptions> = {};
+  private readonly billing: SessionBilling;
   private frameRule: FrameRule;
   private rate: TransmissionRate;
   private readonly controlRate = new ControlMessageRate(CONTROL_MESSAGE_BURST, CONTROL_MESSAGES_PER_SECOND);
@@ -112,8 +126,6 @@ export class StreamingSession {
   private expiryTimer: NodeJS.Timeout | undefined;
   private inactivityTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
-  /** The open turn hit the maximum turn length and was force-ended; cleared by its end_of_turn. */
-  private turnCut = false;
   /** Messages waiting behind final turns that are being formatted (sendTurn), and how many such turns. */
   private outbox: Promise<void> = Promise.resolve();
   private formatting = 0;
@@ -127,17 +139,28 @@ export class StreamingSession {
   ) {
     this.metrics = deps.metrics ?? noMetrics;
     this.log = deps.logger.child({ sessionId: this.id });
+    this.billing = new SessionBilling(this.id, deps.lifecycle, this.log, request.onEnded);
     this.frameRule = new FrameRule(deps.config.lenientFinalChunk);
     this.rate = new TransmissionRate(deps.config.rateBurstMs);
   }
 
-  /** A method, not a field read, so TypeScript does not narrow `state` across awaits. */
+  /** A method, not a field read, so TypeScript does not narrow `phase` across awaits. */
   private closed(): boolean {
-    return this.state === 'closed';
+    return this.phase.name === 'closed';
+  }
+
+  /** The open session while it takes audio and ForceEndpoint (not once Terminate began). */
+  private open(): OpenSession | undefined {
+    return this.phase.name === 'open' ? this.phase.session : undefined;
+  }
+
+  /** The open session, also while terminating: its settings and turns still apply. */
+  private begun(): OpenSession | undefined {
+    return this.phase.name === 'open' || this.phase.name === 'terminating' ? this.phase.session : undefined;
   }
 
   get isOpen(): boolean {
-    return this.state === 'open' || this.state === 'starting';
+    return this.phase.name === 'open' || this.phase.name === 'starting';
   }
 
   /** Runs the handshake; call right after the upgrade. Never throws. */
@@ -150,56 +173,29 @@ export class StreamingSession {
   }
 
   private async handshake(): Promise<void> {
-    const { params: parsed, authorization } = this.request;
-    const token = parsed.ok ? parsed.params.token : undefined;
-    const auth = await this.deps.lifecycle.authorize({ authorization, token });
-    if (this.state === 'closed') return;
-    if (!auth.ok) throw new ProtocolError(auth.code, auth.reason);
+    const { deps, request } = this;
+    const outcome = await runHandshake(
+      { sessionId: this.id, startedAt: this.startedAt, params: request.params, authorization: request.authorization },
+      { lifecycle: deps.lifecycle, pool: deps.pool, speechModels: deps.config.speechModels },
+      () => this.closed(),
+    );
+    // The client left during authorization (nothing to bill), or during admission (billed now).
+    if (outcome.kind === 'client_gone' || !this.billing.admitted()) return;
+    if (this.phase.name !== 'starting') return;
+    const { early } = this.phase;
+    this.begin(outcome.session, early);
+  }
 
-    if (!parsed.ok) throw new ProtocolError(3006, ErrorText.invalidParameter(parsed.message));
-    const params = parsed.params;
-    const model = resolveSpeechModel(this.deps.config.speechModels, params.speechModel, params.language);
-    if (!model.ok) throw new ProtocolError(3006, ErrorText.invalidParameter(model.message));
-    if (!this.deps.pool.serves(model.modelVersion)) {
-      // Self-hosted v1.2 rejects an unsupported speech_model at the handshake, as invalid input.
-      throw new ProtocolError(3006, ErrorText.invalidParameter(`speech_model '${model.speechModel}' (${model.modelVersion}) is not supported by this server`));
-    }
-    const turnDetection: Partial<TurnDetectionOptions> = {
-      minTurnSilenceMs: params.minTurnSilenceMs,
-      maxTurnSilenceMs: params.maxTurnSilenceMs,
-      vadThreshold: params.vadThreshold,
-      endOfTurnConfidenceThreshold: params.endOfTurnConfidenceThreshold,
-    };
-    this.turnDetection = withoutUndefined(turnDetection);
-    checkSilenceOrder(this.turnDetection);
-    this.params = params;
-    this.speechModel = model.speechModel;
-    this.modelVersion = model.modelVersion;
-
-    const admission = await this.deps.lifecycle.admit({
-      sessionId: this.id,
-      speechModel: model.speechModel,
-      billingSubject: auth.billingSubject,
-      startedAt: this.startedAt,
-    });
-    if (!admission.ok) throw new ProtocolError(admission.code, admission.reason);
-    this.admitted = true;
-    if (this.closed()) {
-      // The client left while we were admitting it.
-      void this.recordEnd('client_gone');
-      return;
-    }
-
-    this.openAsr();
-    this.state = 'open';
-    this.began = true;
-    this.metrics.sessionStarted(this.modelVersion);
+  private begin(admitted: AdmittedSession, early: Array<string | Uint8Array>): void {
+    const { params } = admitted;
+    this.phase = { name: 'open', session: this.openAsr(admitted) };
+    this.metrics.sessionStarted(admitted.modelVersion);
     this.send({
       type: 'Begin',
       id: this.id,
-      expires_at: Math.floor(this.startedAt.getTime() / 1000) + auth.maxSessionSeconds,
+      expires_at: Math.floor(this.startedAt.getTime() / 1000) + admitted.maxSessionSeconds,
       configuration: {
-        model: this.speechModel,
+        model: admitted.speechModel,
         api_version: API_VERSION,
         sample_rate: params.sampleRate,
         encoding: params.encoding,
@@ -209,46 +205,53 @@ export class StreamingSession {
         redact_pii: false,
       },
     });
-    this.log.info({ speechModel: this.speechModel, modelVersion: this.modelVersion, sampleRate: params.sampleRate, encoding: params.encoding }, 'session began');
+    this.log.info({ speechModel: admitted.speechModel, modelVersion: admitted.modelVersion, sampleRate: params.sampleRate, encoding: params.encoding }, 'session began');
     if (params.unsupported.length > 0) {
       this.send({ type: 'Warning', warning_code: WarningCode.unsupportedFeature, warning: `Unsupported parameters ignored: ${params.unsupported.join(', ')}` });
     }
     // After Begin, like every other message of the session (openAsr cut the list before it).
     if (!keytermsWithinLimits(params.keyterms)) this.warnKeytermsCut();
 
-    const sessionMs = auth.maxSessionSeconds * 1000 - (Date.now() - this.startedAt.getTime());
-    this.expiryTimer = setTimeout(() => this.fail(new ProtocolError(3008, ErrorText.sessionExpired)), Math.max(0, sessionMs));
+    const sessionMs = admitted.maxSessionSeconds * 1000 - (Date.now() - this.startedAt.getTime());
+    this.expiryTimer = setTimeout(() => this.fail(new ProtocolError(CloseCode.sessionExpired, ErrorText.sessionExpired)), Math.max(0, sessionMs));
     this.touch();
     this.heartbeatTimer = setInterval(() => {
-      if (this.state === 'open' && this.params?.sessionHeartbeat) this.send(this.heartbeat.beat(this.audioMs, Date.now() - this.startedAt.getTime()));
+      if (this.open()?.sessionHeartbeat) this.send(this.heartbeat.beat(this.audioMs, Date.now() - this.startedAt.getTime()));
     }, HEARTBEAT_INTERVAL_MS);
 
-    const early = this.early;
-    this.early = [];
     for (const frame of early) this.handle(frame);
   }
 
-  private openAsr(): void {
-    const params = this.params!;
-    this.turns = new TurnBuilder(params.formatTurns, modelFamily(this.speechModel) === 'pro');
+  private openAsr(admitted: AdmittedSession): OpenSession {
+    const { params } = admitted;
     const opening = performance.now();
-    this.link = new AsrLink(
+    const link = new AsrLink(
       this.deps.pool,
       {
         sessionId: this.id,
-        modelVersion: this.modelVersion,
+        modelVersion: admitted.modelVersion,
         sampleRate: params.sampleRate,
         encoding: params.encoding,
-        turnDetection: this.turnDetection,
+        turnDetection: admitted.turnDetection,
         keyterms: cutKeytermsToLimits(params.keyterms),
         formatTurns: params.formatTurns,
       },
       (event) => this.onAsrEvent(event),
     );
-    this.link.opened.then(
+    link.opened.then(
       () => this.metrics.asrOpen((performance.now() - opening) / 1000),
       () => undefined,
     );
+    return {
+      admitted,
+      link,
+      turns: new TurnBuilder(params.formatTurns, modelFamily(admitted.speechModel) === 'pro'),
+      turnDetection: admitted.turnDetection,
+      sessionHeartbeat: params.sessionHeartbeat,
+      acknowledgeSilence: params.acknowledgeSilence,
+      asrFinished: false,
+      turnCut: false,
+    };
   }
 
   /** keyterms_prompt within the limits, with a Warning if it was cut. */
@@ -263,7 +266,7 @@ export class StreamingSession {
 
   /** A frame from the client: text (a JSON message) or binary (audio). */
   receive(frame: string | Uint8Array): void {
-    if (this.state === 'closed') return;
+    if (this.closed()) return;
     // Counted on arrival, also while starting: the frames held until Begin are bounded by it too.
     if (typeof frame === 'string') {
       try {
@@ -277,14 +280,15 @@ export class StreamingSession {
   }
 
   private handle(frame: string | Uint8Array): void {
-    if (this.state === 'closed') return;
-    if (this.state === 'starting') {
-      this.early.push(frame);
+    if (this.phase.name === 'closed') return;
+    if (this.phase.name === 'starting') {
+      this.phase.early.push(frame);
       return;
     }
+    const session = this.phase.session;
     this.touch();
     try {
-      if (typeof frame === 'string') this.onMessage(parseClientMessage(frame));
+      if (typeof frame === 'string') this.onMessage(session, parseClientMessage(frame));
       else this.onAudio(frame);
     } catch (error) {
       this.fail(error);
@@ -293,35 +297,37 @@ export class StreamingSession {
 
   private onAudio(audio: Uint8Array): void {
     // Audio after Terminate has nowhere to go; the cloud ignores it too.
-    if (this.state !== 'open' || audio.byteLength === 0) return;
-    const params = this.params!;
+    const session = this.open();
+    if (!session || audio.byteLength === 0) return;
+    const { params } = session.admitted;
     const durationMs = frameDurationMs(audio.byteLength, params.sampleRate, params.encoding);
     this.frameRule.check(durationMs);
     this.rate.add(durationMs);
     this.audioMs += durationMs;
     this.delays.frameArrived(durationMs);
     this.metrics.audioChunk(durationMs / 1000);
-    this.link!.sendAudio(audio);
+    session.link.sendAudio(audio);
     this.deps.lifecycle.progress?.(this.id, this.audioMs / 1000);
   }
 
-  private onMessage(message: ClientMessage): void {
+  /** While open or terminating: ForceEndpoint needs an open turn, the settings apply to the last Turns too. */
+  private onMessage(session: OpenSession, message: ClientMessage): void {
     switch (message.type) {
       case 'KeepAlive':
         return; // touch() already reset the inactivity timer
       case 'ForceEndpoint':
-        if (this.state === 'open') this.link!.forceEndpoint();
+        this.open()?.link.forceEndpoint();
         return;
       case 'UpdateConfiguration': {
         const { formatTurns, keyterms, sessionHeartbeat, acknowledgeSilence, ...turnDetection } = message.update;
-        if (formatTurns !== undefined) this.turns!.formatTurns = formatTurns;
-        if (sessionHeartbeat !== undefined) this.params!.sessionHeartbeat = sessionHeartbeat;
-        if (acknowledgeSilence !== undefined) this.params!.acknowledgeSilence = acknowledgeSilence;
-        if (keyterms !== undefined) this.link!.updateKeyterms(this.cutKeyterms(keyterms));
+        if (formatTurns !== undefined) session.turns.formatTurns = formatTurns;
+        if (sessionHeartbeat !== undefined) session.sessionHeartbeat = sessionHeartbeat;
+        if (acknowledgeSilence !== undefined) session.acknowledgeSilence = acknowledgeSilence;
+        if (keyterms !== undefined) session.link.updateKeyterms(this.cutKeyterms(keyterms));
         if (Object.keys(turnDetection).length > 0) {
-          checkSilenceOrder({ ...this.turnDetection, ...turnDetection });
-          this.turnDetection = { ...this.turnDetection, ...turnDetection };
-          this.link!.updateConfiguration(turnDetection);
+          checkSilenceOrder({ ...session.turnDetection, ...turnDetection });
+          session.turnDetection = { ...session.turnDetection, ...turnDetection };
+          session.link.updateConfiguration(turnDetection);
         }
         return;
       }
@@ -332,47 +338,50 @@ export class StreamingSession {
   }
 
   private onAsrEvent(event: AsrSessionEvent): void {
-    if (this.state === 'closed') return;
+    const session = this.begun();
+    if (!session) return;
     switch (event.kind) {
       case 'speech_started':
         this.send({ type: 'SpeechStarted', timestamp: Math.max(0, Math.round(event.timestampMs)), confidence: round6(event.confidence) });
         return;
       case 'words':
-        this.sendTurn(this.turns!.partial(event.words));
+        this.sendTurn(session.turns.partial(event.words));
         this.limitTurnLength(event.words);
         return;
       case 'end_of_turn': {
-        const end = this.turnCut && event.reason === 'forced' ? { ...event, reason: 'max_turn_length' } : event;
-        this.turnCut = false;
-        const punctuator = this.turns!.formatTurns ? this.deps.punctuator : undefined;
-        this.sendTurn(punctuator ? this.turns!.endOfTurnPunctuated(event.words, event.confidence, end, punctuator) : this.turns!.endOfTurn(event.words, event.confidence, end));
+        const end = session.turnCut && event.reason === 'forced' ? { ...event, reason: 'max_turn_length' } : event;
+        session.turnCut = false;
+        const { turns } = session;
+        const punctuator = turns.formatTurns ? this.deps.punctuator : undefined;
+        this.sendTurn(punctuator ? turns.endOfTurnPunctuated(event.words, event.confidence, end, punctuator) : turns.endOfTurn(event.words, event.confidence, end));
         return;
       }
       case 'voice_activity': {
         this.heartbeat.onVoiceActivity(event.maxSpeechProbability);
         // Tracked also while not asked for, so a mid-session UpdateConfiguration starts on time.
         const silence = this.silence.onVoiceActivity(event.processedMs, event.silenceMs);
-        if (silence && this.params!.acknowledgeSilence && this.state === 'open') this.send(silence);
+        if (silence && this.open()?.acknowledgeSilence) this.send(silence);
         return;
       }
       case 'finished':
-        this.asrFinished = true;
+        session.asrFinished = true;
         return;
       case 'error':
-        this.fail(poolErrorToProtocol(event.error, this.speechModel, this.modelVersion));
+        this.fail(poolErrorToProtocol(event.error, session.admitted.speechModel, session.admitted.modelVersion));
         return;
     }
   }
 
   /** The maximum turn length (limits.ts): a turn whose words span too long is ended like ForceEndpoint. */
   private limitTurnLength(words: Array<{ startMs: number; endMs: number }>): void {
-    if (this.turnCut || words.length === 0 || this.state !== 'open') return;
+    const session = this.open();
+    if (!session || session.turnCut || words.length === 0) return;
     const maxTurnMs = this.deps.config.maxTurnMs ?? MAX_TURN_SECONDS * 1000;
     const spanMs = words[words.length - 1]!.endMs - words[0]!.startMs;
     if (spanMs < maxTurnMs && words.length < MAX_TURN_WORDS) return;
-    this.turnCut = true;
+    session.turnCut = true;
     this.log.info({ spanMs, words: words.length, maxTurnMs }, 'maximum turn length: ending the turn');
-    this.link!.forceEndpoint();
+    session.link.forceEndpoint();
   }
 
   private sendTurn(turn: TurnMessage | Promise<TurnMessage> | undefined): void {
@@ -391,7 +400,7 @@ export class StreamingSession {
   }
 
   private deliverTurn(turn: TurnMessage): void {
-    if (this.state === 'closed') return;
+    if (this.closed()) return;
     this.sendNow(turn);
     this.metrics.turn(turn.end_of_turn);
     for (const delay of this.delays.wordsEmitted(turn.words.map((word) => word.end))) this.metrics.wordEmissionDelay(delay);
@@ -403,17 +412,18 @@ export class StreamingSession {
    * inactivity_timeout and the idle rule.
    */
   private async terminate(reason: string, closeText = ''): Promise<void> {
-    if (this.state !== 'open') return;
-    this.state = 'terminating';
+    const session = this.open();
+    if (!session) return;
+    this.phase = { name: 'terminating', session };
     this.clearTimers();
     let timer: NodeJS.Timeout | undefined;
     try {
-      const finished = this.link!.finish();
+      const finished = session.link.finish();
       const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.deps.config.finishTimeoutMs)));
       if ((await Promise.race([finished, timeout])) === 'timeout') {
         this.log.warn({ timeoutMs: this.deps.config.finishTimeoutMs }, 'worker did not finish in time; terminating anyway');
       } else {
-        this.asrFinished = true;
+        session.asrFinished = true;
       }
     } catch (error) {
       // The ASR session failed (its error event already ended the session) or never opened.
@@ -429,15 +439,14 @@ export class StreamingSession {
       audio_duration_seconds: Math.round(this.audioMs / 1000),
       session_duration_seconds: Math.round((Date.now() - this.startedAt.getTime()) / 1000),
     });
-    this.socket.close(1000, closeText);
+    this.socket.close(CloseCode.normal, closeText);
     this.close(reason);
   }
 
   /** Ends the session with Error + close (code == error_code). Anything not a ProtocolError is a 3005. */
   fail(error: unknown): void {
-    if (this.state === 'closed') return;
-    const protocolError =
-      error instanceof ProtocolError ? error : new ProtocolError(3005, ErrorText.sessionCancelled);
+    if (this.closed()) return;
+    const protocolError = error instanceof ProtocolError ? error : new ProtocolError(CloseCode.serverError, ErrorText.sessionCancelled);
     if (!(error instanceof ProtocolError)) this.log.error({ err: error }, 'session failed');
     else this.log.info({ code: protocolError.code, error: protocolError.message }, 'session ended with an error');
     this.metrics.error(protocolError.code);
@@ -448,43 +457,30 @@ export class StreamingSession {
 
   /** Tells the client the session will end soon (drain); non-fatal. */
   warn(code: number, text: string): void {
-    if (this.state === 'open') this.send({ type: 'Warning', warning_code: code, warning: text });
+    if (this.open()) this.send({ type: 'Warning', warning_code: code, warning: text });
   }
 
   /** The socket closed. If the session was still live the client vanished: free the worker, bill it. */
   socketClosed(): void {
-    if (this.state === 'closed') return;
-    this.log.info({ state: this.state }, 'client went away');
+    if (this.closed()) return;
+    this.log.info({ state: this.phase.name }, 'client went away');
     this.close('client_gone');
   }
 
   private close(reason: string): void {
-    this.state = 'closed';
+    const session = this.begun();
+    this.phase = { name: 'closed' };
     this.clearTimers();
-    if (!this.asrFinished) this.link?.cancel();
-    void this.recordEnd(reason);
-  }
-
-  /** Exactly once per session: usage for an admitted session (even one admitted after the client left), then onEnded. */
-  private async recordEnd(reason: string): Promise<void> {
-    const bill = this.admitted && !this.billed;
-    const notify = !this.ended;
-    this.billed ||= this.admitted;
-    this.ended = true;
-    try {
-      if (notify && this.began) this.metrics.sessionEnded(this.modelVersion, reason.startsWith('error:') ? 'error' : reason);
-      if (bill) await this.deps.lifecycle.end({ sessionId: this.id, audioSeconds: this.audioMs / 1000, endedAt: new Date(), reason });
-    } catch (error) {
-      this.log.error({ err: error }, 'could not record the end of the session');
-    } finally {
-      if (notify) this.request.onEnded?.();
-    }
+    if (session && !session.asrFinished) session.link.cancel();
+    if (session) this.metrics.sessionEnded(session.admitted.modelVersion, reason.startsWith('error:') ? 'error' : reason);
+    void this.billing.ended({ reason, audioSeconds: this.audioMs / 1000 });
   }
 
   /** Anything from the client restarts the inactivity_timeout, or else the idle rule (limits.ts). */
   private touch(): void {
-    if (this.state !== 'open') return;
-    const requested = this.params?.inactivityTimeoutSeconds;
+    const session = this.open();
+    if (!session) return;
+    const requested = session.admitted.params.inactivityTimeoutSeconds;
     const idleMs = requested !== undefined ? requested * 1000 : (this.deps.config.idleTimeoutMs ?? IDLE_SESSION_SECONDS * 1000);
     clearTimeout(this.inactivityTimer);
     this.inactivityTimer = setTimeout(() => {
@@ -513,7 +509,7 @@ export class StreamingSession {
   }
 
   private sendNow(message: ServerMessage): void {
-    if (this.state === 'closed' && message.type !== 'Error') return;
+    if (this.closed() && message.type !== 'Error') return;
     try {
       this.socket.send(JSON.stringify(message));
     } catch (error) {
@@ -523,40 +519,36 @@ export class StreamingSession {
     // A client that stopped reading: end it before its messages fill the gateway's memory.
     const unsent = this.socket.bufferedAmount?.() ?? 0;
     const limit = this.deps.config.outboundBufferLimitBytes ?? OUTBOUND_BUFFER_LIMIT_BYTES;
-    if (unsent > limit && this.state !== 'closed' && message.type !== 'Error' && message.type !== 'Termination') {
+    if (unsent > limit && !this.closed() && message.type !== 'Error' && message.type !== 'Termination') {
       this.log.warn({ unsentBytes: unsent, limit }, 'client not reading: ending the session');
-      this.fail(new ProtocolError(3005, clientNotReadingText(unsent)));
+      this.fail(new ProtocolError(CloseCode.serverError, clientNotReadingText(unsent)));
     }
   }
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function round6(value: number): number {
   return Number.isFinite(value) ? Math.round(Math.min(1, Math.max(0, value)) * 1e6) / 1e6 : 0;
 }
 
-/** Checked before Begin: the worker checks the same and would refuse the session only after it. */
+/** Checked here: the worker checks the same and would end the session with a less helpful error. */
 function checkSilenceOrder(options: Partial<TurnDetectionOptions>): void {
   const problem = turnSilenceOrderProblem(options);
-  if (problem) throw new ProtocolError(3006, ErrorText.invalidParameter(problem));
+  if (problem) throw new ProtocolError(CloseCode.invalidInput, ErrorText.invalidParameter(problem));
 }
 
 /** Pool failures in protocol terms (documented in the README, "Protocol compatibility"). */
 export function poolErrorToProtocol(error: AsrPoolError, speechModel: string, modelVersion: string): ProtocolError {
   switch (error.code) {
     case 'MODEL_NOT_DEPLOYED':
-      return new ProtocolError(3005, `Session Cancelled: speech model '${speechModel}' (${modelVersion}) is not deployed on this server`);
+      return new ProtocolError(CloseCode.serverError, `Session Cancelled: speech model '${speechModel}' (${modelVersion}) is not deployed on this server`);
     case 'POOL_FULL':
-      return new ProtocolError(3009, `Unauthorized Connection: Too many concurrent sessions (every ${modelVersion} ASR worker is full)`);
+      return new ProtocolError(CloseCode.tooManySessions, `Unauthorized Connection: Too many concurrent sessions (every ${modelVersion} ASR worker is full)`);
     case 'INVALID_ARGUMENT':
       // The worker's words, without its address and status (internal, not the client's business).
-      return new ProtocolError(3006, ErrorText.invalidParameter(error.message.replace(/ \(worker [^)]*\)$/, '').replace(/^invalid (session config|update_configuration|update_keyterms): /, '')));
+      return new ProtocolError(CloseCode.invalidInput, ErrorText.invalidParameter(error.message.replace(/ \(worker [^)]*\)$/, '').replace(/^invalid (session config|update_configuration|update_keyterms): /, '')));
     case 'UNAVAILABLE':
-      return new ProtocolError(3005, `Session Cancelled: no ${modelVersion} ASR worker is reachable`);
+      return new ProtocolError(CloseCode.serverError, `Session Cancelled: no ${modelVersion} ASR worker is reachable`);
     default:
-      return new ProtocolError(3005, ErrorText.sessionCancelled);
+      return new ProtocolError(CloseCode.serverError, ErrorText.sessionCancelled);
   }
 }
