@@ -21,7 +21,8 @@ export interface StreamOptions extends TurnDetectionOptions {
   decoding?: 'greedy_search' | 'modified_beam_search';
   /**
    * Words and phrases to favour (keyterms_prompt): the beam search adds a bonus when a path
-   * spells one of their words, even a word its lexicon lacks. Greedy search ignores them.
+   * spells one of their words, even a word its lexicon lacks. Searches that cannot use them
+   * (ModelCapabilities.keytermDecodings) add a line to AsrStream.warnings.
    */
   keyterms?: string[];
 }
@@ -71,8 +72,16 @@ export interface AsrStream {
   /** Raw bytes in the stream's encoding. Empty pushes are ignored; odd byte counts for s16le are carried over. */
   push(audio: Uint8Array): void;
   updateOptions(options: Partial<TurnDetectionOptions>): void;
-  /** Replace the stream's keyterms (see StreamOptions.keyterms); applies to audio decoded from now on. */
+  /**
+   * Replace the stream's keyterms (see StreamOptions.keyterms); applies to audio decoded from now on.
+   * Where the stream's search cannot use them, a line is added to `warnings`.
+   */
   updateKeyterms(keyterms: string[]): void;
+  /**
+   * What the stream asked for that it does not get, in words, oldest first (e.g. keyterms with a
+   * search that cannot bias toward them): never silently ignored; each is for the client as a Warning.
+   */
+  readonly warnings: readonly string[];
   /** End the current turn now (protocol ForceEndpoint); with beam search, as soon as the worker has committed its best path. */
   forceEndpoint(): void;
   /** Decode everything pushed so far and finalise it; resolves after the last event was emitted. */
@@ -117,12 +126,21 @@ export interface EngineOptions {
   logger?: Logger;
 }
 
+/** What the served model's recognizer can do (the worker's Accepted reports it to clients). */
+export interface ModelCapabilities {
+  /** The searches a stream may choose. */
+  decodings: ('greedy_search' | 'modified_beam_search')[];
+  /** The searches that favour a stream's keyterms; with any other, keyterms have no effect (and the stream gets a warning). */
+  keytermDecodings: ('greedy_search' | 'modified_beam_search')[];
+}
+
 export interface ModelInfo {
   type: string;
   sampleRate: number;
   chunkMs: number;
   vocabSize: number;
   provider: 'cpu' | 'cuda';
+  capabilities: ModelCapabilities;
 }
 
 export interface AsrEngine {

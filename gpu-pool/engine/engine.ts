@@ -7,6 +7,7 @@ import { findVadModel, VAD_MODEL_FILE, VAD_PACKAGE } from './endpointing/vad-mod
 import { EngineError } from './errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { DecodingMethod, ModelDescription } from './models/model.ts';
+import { keytermProblem, type RecognizerCapabilities } from './recognizers/recognizer.ts';
 import type { FromWorker, StreamCommand, ToWorker, WorkerSettings } from './scheduler/messages.ts';
 import { chooseProvider } from './scheduler/provider-probe.ts';
 import { EngineStream, type StreamHost } from './stream/asr-stream.ts';
@@ -79,8 +80,9 @@ export async function createEngine(options: EngineOptions): Promise<AsrEngine> {
     throw err;
   }
   const model = ready!.model;
-  log.info({ model, workers, decoding, ...settings }, 'ASR engine ready');
-  return new Engine(handles, model, ready!.symbols, ready!.vadWindowMs, choice.provider, decoding, log);
+  const capabilities = ready!.capabilities;
+  log.info({ model, capabilities, workers, decoding, ...settings }, 'ASR engine ready');
+  return new Engine(handles, model, capabilities, ready!.symbols, ready!.vadWindowMs, choice.provider, decoding, log);
 }
 
 /**
@@ -150,6 +152,7 @@ class Engine implements AsrEngine {
   constructor(
     private readonly handles: WorkerHandle[],
     description: ModelDescription,
+    private readonly capabilities: RecognizerCapabilities,
     private readonly symbols: string[],
     private readonly vadWindowMs: number | null,
     provider: 'cpu' | 'cuda',
@@ -162,6 +165,7 @@ class Engine implements AsrEngine {
       chunkMs: description.chunkMs,
       vocabSize: description.vocabSize,
       provider,
+      capabilities,
     };
     this.frameMs = description.frameMs;
     this.tokenDelayMs = tokenDelayMsFromEnv(process.env.ASR_TOKEN_DELAY_MS) ?? description.tokenDelayMs ?? 0;
@@ -183,7 +187,14 @@ class Engine implements AsrEngine {
     const handle = this.handles.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
     const pinned = this.pinned;
     const decoding = opts.decoding ?? this.defaultDecoding;
+    const { capabilities, log } = this;
+    const modelType = this.model.type;
     const host: StreamHost = {
+      keytermWarning: (keyterms) => {
+        const problem = keytermProblem(capabilities, modelType, decoding, keyterms);
+        if (problem) log.warn({ decoding, keyterms: keyterms.length }, problem);
+        return problem;
+      },
       searchHoldsBack: decoding === 'modified_beam_search',
       symbols: this.symbols,
       frameMs: this.frameMs,

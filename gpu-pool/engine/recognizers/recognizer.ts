@@ -1,3 +1,4 @@
+import type { ModelCapabilities } from '../api.ts';
 import type { ChunkResult, DecodedToken } from '../decoders/chunk-result.ts';
 import type { FrontEnd } from '../features/front-end.ts';
 import type { DecodingMethod, ModelDescription } from '../models/model.ts';
@@ -6,14 +7,11 @@ import type { TokenTable } from '../models/tokens.ts';
 export type { DecodingMethod };
 
 /**
- * What a recognizer can do, reported to clients (the worker's Accepted) and checked when a
- * stream asks for something: the searches it runs, and which of them can bias toward keyterms.
+ * What a recognizer can do, reported to clients (the engine's ModelInfo, the worker's Accepted)
+ * and checked when a stream asks for something: the searches it runs, and which of them can bias
+ * toward keyterms.
  */
-export interface RecognizerCapabilities {
-  decodings: DecodingMethod[];
-  /** Searches that favour a stream's keyterms; with any other search keyterms have no effect. */
-  keytermDecodings: DecodingMethod[];
-}
+export type RecognizerCapabilities = ModelCapabilities;
 
 /**
  * What the scheduler runs: a model plus the searches over its outputs (as sherpa-onnx's

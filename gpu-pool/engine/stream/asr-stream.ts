@@ -25,6 +25,8 @@ export interface StreamHost {
   vadWindowMs: number | null;
   /** The stream's search holds tokens back (beam search): it is told when a turn ends. */
   searchHoldsBack: boolean;
+  /** Why these keyterms will have no effect on the stream's search, or null when they will (recognizers/recognizer.ts). */
+  keytermWarning?(keyterms: readonly string[]): string | null;
   send(
     stream: EngineStream,
     msg:
@@ -43,6 +45,7 @@ export interface StreamHost {
  */
 export class EngineStream implements AsrStream {
   readonly id = randomUUID();
+  readonly warnings: string[] = [];
   private readonly decoder: PcmDecoder;
   private readonly turn: TurnDetector;
   private words: WordAssembler;
@@ -81,6 +84,12 @@ export class EngineStream implements AsrStream {
     this.decoder = new PcmDecoder(options.encoding);
     this.turn = new TurnDetector(options, host.vadWindowMs, host.frameMs);
     this.words = new WordAssembler(host.symbols, host.frameMs, -(host.tokenDelayMs ?? 0));
+    this.noteKeyterms(options.keyterms ?? []);
+  }
+
+  private noteKeyterms(keyterms: readonly string[]): void {
+    const problem = this.host.keytermWarning?.(keyterms) ?? null;
+    if (problem) this.warnings.push(problem);
   }
 
   on(listener: (event: StreamEvent) => void): void {
@@ -112,6 +121,7 @@ export class EngineStream implements AsrStream {
 
   updateKeyterms(keyterms: string[]): void {
     if (this.closed) return;
+    this.noteKeyterms(keyterms);
     this.host.send(this, { type: 'keyterms', keyterms: [...keyterms] });
   }
 
