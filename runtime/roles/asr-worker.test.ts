@@ -36,6 +36,28 @@ describe('asr-worker role', () => {
     expect(() => asrWorkerOptionsFromEnv({ ASR_PROVIDER: 'gpu' })).toThrow(/ASR_PROVIDER/);
   });
 
+  it('lists every bad variable at once, not only the first', () => {
+    const bad = { MODEL_VERSION: 'ml-default', SERVER_PORT: '-1', MAX_OPEN_STREAMS: '0', ASR_WORKERS: 'two', ASR_DECODING: 'fast', ASR_PROVIDER: 'gpu', ASR_PREFER_INT8: 'maybe', DRAIN_GRACE_MS: '1.5', METRICS_PORT: 'x' };
+    let message = '';
+    try {
+      asrWorkerOptionsFromEnv(bad);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      'invalid configuration:',
+      "  MODEL_DIR is required for model version 'ml-default' (no default model folder for it)",
+      "  SERVER_PORT must be a non-negative integer, got '-1'",
+      '  MAX_OPEN_STREAMS must be at least 1',
+      "  ASR_WORKERS must be a non-negative integer, got 'two'",
+      "  ASR_DECODING must be auto, greedy_search or modified_beam_search, got 'fast'",
+      "  ASR_PROVIDER must be auto, cpu or cuda, got 'gpu'",
+      "  ASR_PREFER_INT8 must be true or false, got 'maybe'",
+      "  DRAIN_GRACE_MS must be a non-negative integer, got '1.5'",
+      "  METRICS_PORT must be a non-negative integer, got 'x'",
+    ]);
+  });
+
   describe('as its own process (the container entry point)', () => {
     let child: ChildProcess | undefined;
     afterAll(() => {

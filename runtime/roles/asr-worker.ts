@@ -60,47 +60,71 @@ export interface AsrWorkerHandle extends RoleHandle {
   readonly engine: AsrEngine;
 }
 
-function boolean(name: string, value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined || value.trim() === '') return fallback;
-  const parsed = parseBoolean(value);
-  if (parsed !== undefined) return parsed;
-  throw new Error(`${name} must be true or false, got '${value}'`);
-}
+/**
+ * Reads the worker's variables, noting every bad one instead of stopping at the first, so one
+ * failed start lists all that an operator has to fix (as runtime/config does for the others).
+ */
+class WorkerEnv {
+  readonly problems: string[] = [];
 
-function integer(name: string, value: string | undefined, fallback: number | undefined): number | undefined {
-  if (value === undefined || value.trim() === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got '${value}'`);
-  return parsed;
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  text(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.text(name);
+    if (value === undefined) return fallback;
+    const parsed = parseBoolean(value);
+    if (parsed !== undefined) return parsed;
+    this.problems.push(`${name} must be true or false, got '${value}'`);
+    return fallback;
+  }
+
+  integer(name: string, fallback: number, min?: number): number;
+  integer(name: string, fallback: undefined): number | undefined;
+  integer(name: string, fallback: number | undefined, min = 0): number | undefined {
+    const value = this.text(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0) this.problems.push(`${name} must be a non-negative integer, got '${value}'`);
+    else if (parsed < min) this.problems.push(`${name} must be at least ${min}`);
+    else return parsed;
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+    const value = this.text(name)?.trim() ?? fallback;
+    if ((choices as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, got '${value}'`);
+    return fallback;
+  }
 }
 
 export function asrWorkerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AsrWorkerOptions {
+  const read = new WorkerEnv(env);
   const modelVersions = (env.MODEL_VERSION ?? 'en-default').split(',').map((label) => label.trim()).filter(Boolean);
   const label = modelVersions[0] ?? 'en-default';
   const modelDir = env.MODEL_DIR ?? DEFAULT_MODEL_DIRS[label];
-  if (!modelDir) throw new Error(`MODEL_DIR is required for model version '${label}' (no default model folder for it)`);
-  const maxOpenStreams = integer('MAX_OPEN_STREAMS', env.MAX_OPEN_STREAMS, 48)!;
-  if (maxOpenStreams < 1) throw new Error('MAX_OPEN_STREAMS must be at least 1');
-  const decoding = env.ASR_DECODING?.trim() || 'auto';
-  if (decoding !== 'auto' && decoding !== 'greedy_search' && decoding !== 'modified_beam_search') {
-    throw new Error(`ASR_DECODING must be auto, greedy_search or modified_beam_search, got '${decoding}'`);
-  }
-  const provider = env.ASR_PROVIDER?.trim() || 'auto';
-  if (provider !== 'auto' && provider !== 'cpu' && provider !== 'cuda') throw new Error(`ASR_PROVIDER must be auto, cpu or cuda, got '${provider}'`);
-  return {
-    port: integer('SERVER_PORT', env.SERVER_PORT, 50051)!,
+  if (!modelDir) read.problems.push(`MODEL_DIR is required for model version '${label}' (no default model folder for it)`);
+  const options: AsrWorkerOptions = {
+    port: read.integer('SERVER_PORT', 50051),
     host: env.SERVER_HOST ?? '0.0.0.0',
-    maxOpenStreams,
+    maxOpenStreams: read.integer('MAX_OPEN_STREAMS', 48, 1),
     modelVersions,
-    modelDir: isAbsolute(modelDir) ? modelDir : resolve(REPO_ROOT, modelDir),
-    workers: integer('ASR_WORKERS', env.ASR_WORKERS, undefined),
-    threads: integer('ASR_THREADS', env.ASR_THREADS, undefined),
-    decoding,
-    provider,
-    preferInt8: boolean('ASR_PREFER_INT8', env.ASR_PREFER_INT8, true),
-    drainGraceMs: integer('DRAIN_GRACE_MS', env.DRAIN_GRACE_MS, DRAIN_GRACE_MS)!,
-    metricsPort: integer('METRICS_PORT', env.METRICS_PORT, undefined),
+    modelDir: modelDir === undefined ? '' : isAbsolute(modelDir) ? modelDir : resolve(REPO_ROOT, modelDir),
+    workers: read.integer('ASR_WORKERS', undefined),
+    threads: read.integer('ASR_THREADS', undefined),
+    decoding: read.oneOf('ASR_DECODING', ['auto', 'greedy_search', 'modified_beam_search'] as const, 'auto'),
+    provider: read.oneOf('ASR_PROVIDER', ['auto', 'cpu', 'cuda'] as const, 'auto'),
+    preferInt8: read.boolean('ASR_PREFER_INT8', true),
+    drainGraceMs: read.integer('DRAIN_GRACE_MS', DRAIN_GRACE_MS),
+    metricsPort: read.integer('METRICS_PORT', undefined),
   };
+  if (read.problems.length > 0) throw new Error(`invalid configuration:\n${read.problems.map((problem) => `  ${problem}`).join('\n')}`);
+  return options;
 }
 
 async function loadEngine(options: AsrWorkerOptions): Promise<AsrEngine> {
