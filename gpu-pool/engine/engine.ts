@@ -7,7 +7,7 @@ import { findVadModel, VAD_MODEL_FILE, VAD_PACKAGE } from './endpointing/vad-mod
 import { EngineError } from './errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { DecodingMethod, ModelDescription } from './models/model.ts';
-import { keytermProblem, type RecognizerCapabilities } from './recognizers/recognizer.ts';
+import { decodingProblem, keytermProblem, type RecognizerCapabilities } from './recognizers/recognizer.ts';
 import type { FromWorker, StreamCommand, ToWorker, WorkerSettings } from './scheduler/messages.ts';
 import { chooseProvider } from './scheduler/provider-probe.ts';
 import { EngineStream, type StreamHost } from './stream/asr-stream.ts';
@@ -186,9 +186,12 @@ class Engine implements AsrEngine {
     const opts = validateStreamOptions(options);
     const handle = this.handles.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
     const pinned = this.pinned;
-    const decoding = opts.decoding ?? this.defaultDecoding;
     const { capabilities, log } = this;
     const modelType = this.model.type;
+    const asked = opts.decoding ?? this.defaultDecoding;
+    const unavailable = decodingProblem(capabilities, modelType, asked);
+    if (unavailable) log.warn({ decoding: asked }, unavailable);
+    const decoding = unavailable ? capabilities.decodings[0] : asked;
     const host: StreamHost = {
       keytermWarning: (keyterms) => {
         const problem = keytermProblem(capabilities, modelType, decoding, keyterms);
@@ -207,6 +210,7 @@ class Engine implements AsrEngine {
       },
     };
     const stream = new EngineStream(host, opts);
+    if (unavailable) stream.warnings.unshift(unavailable);
     handle.streams.set(stream.id, stream);
     pinned.set(stream.id, handle);
     send(handle, { type: 'open', id: stream.id, inputRate: opts.sampleRate, decoding, keyterms: opts.keyterms ?? [] });

@@ -1,4 +1,4 @@
-import { OnlineFbank, SHERPA_FBANK } from './fbank.ts';
+import { OnlineFbank, SHERPA_FBANK, type FbankOptions } from './fbank.ts';
 import type { FrontEnd } from './front-end.ts';
 
 /**
@@ -15,8 +15,10 @@ export class ChunkedFbank implements FrontEnd {
     private readonly chunkFrames: number,
     private readonly shiftFrames: number,
     featureDim = 80,
+    /** Changes to sherpa-onnx's default fbank (e.g. the NeMo transducer's librosa mel filters). */
+    fbank: Partial<Omit<FbankOptions, 'sampleRate' | 'numBins'>> = {},
   ) {
-    this.fbank = new OnlineFbank({ ...SHERPA_FBANK, sampleRate, numBins: featureDim });
+    this.fbank = new OnlineFbank({ ...SHERPA_FBANK, ...fbank, sampleRate, numBins: featureDim });
   }
 
   accept(samples: Float32Array): void {

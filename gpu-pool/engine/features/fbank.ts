@@ -23,6 +23,13 @@ export interface FbankOptions {
   removeDc: boolean;
   snipEdges: boolean;
   inputScale: number;
+  /** Analysis window: Kaldi's 'povey' (default) or a periodic 'hann' (kaldi-native-fbank's, as torch.hann_window). */
+  window?: 'povey' | 'hann';
+  /**
+   * Mel filters: Kaldi's (HTK mel scale, FFT bins below Nyquist; default) or librosa's
+   * (Slaney mel scale and area normalisation, Nyquist bin included), kaldi-native-fbank's is_librosa.
+   */
+  melScale?: 'kaldi' | 'librosa';
 }
 
 export const SHERPA_FBANK: Omit<FbankOptions, 'sampleRate'> = {
@@ -41,6 +48,71 @@ const FLT_EPSILON = 1.1920928955078125e-7;
 
 function melScale(hz: number): number {
   return 1127 * Math.log(1 + hz / 700);
+}
+
+/** Kaldi's mel filters over FFT bins 0 .. padded/2 - 1 (Kaldi leaves the Nyquist bin out). */
+function kaldiMelBanks(o: FbankOptions, paddedLength: number, high: number): { first: Int32Array; weights: Float64Array[] } {
+  const binWidth = o.sampleRate / paddedLength;
+  const melLow = melScale(o.lowFreq);
+  const melHigh = melScale(high);
+  const delta = (melHigh - melLow) / (o.numBins + 1);
+  const first = new Int32Array(o.numBins);
+  const weights: Float64Array[] = [];
+  for (let b = 0; b < o.numBins; b++) {
+    const left = melLow + b * delta;
+    const center = left + delta;
+    const right = center + delta;
+    let start = -1;
+    const w: number[] = [];
+    for (let i = 0; i < paddedLength / 2; i++) {
+      const mel = melScale(binWidth * i);
+      if (mel > left && mel < right) {
+        if (start < 0) start = i;
+        w.push(mel <= center ? (mel - left) / (center - left) : (right - mel) / (right - center));
+      }
+    }
+    first[b] = Math.max(0, start);
+    weights.push(Float64Array.from(w));
+  }
+  return { first, weights };
+}
+
+/** Slaney's mel scale (librosa's default, htk=False): linear below 1 kHz, logarithmic above. */
+function melScaleSlaney(hz: number): number {
+  return hz <= 1000 ? (hz * 3) / 200 : 15 + (27 / Math.log(6.4)) * Math.log(hz / 1000);
+}
+
+function inverseMelScaleSlaney(mel: number): number {
+  return mel <= 15 ? (200 / 3) * mel : 1000 * Math.exp((mel - 15) * (Math.log(6.4) / 27));
+}
+
+/**
+ * librosa.filters.mel(norm='slaney') over FFT bins 0 .. padded/2: triangles in Hz between
+ * Slaney-mel-spaced edges, each scaled by 2 / its width in Hz.
+ */
+function librosaMelBanks(o: FbankOptions, paddedLength: number, high: number): { first: Int32Array; weights: Float64Array[] } {
+  const binWidth = o.sampleRate / paddedLength;
+  const melLow = melScaleSlaney(o.lowFreq);
+  const delta = (melScaleSlaney(high) - melLow) / (o.numBins + 1);
+  const first = new Int32Array(o.numBins);
+  const weights: Float64Array[] = [];
+  for (let b = 0; b < o.numBins; b++) {
+    const left = inverseMelScaleSlaney(melLow + b * delta);
+    const center = inverseMelScaleSlaney(melLow + (b + 1) * delta);
+    const right = inverseMelScaleSlaney(melLow + (b + 2) * delta);
+    let start = -1;
+    const w: number[] = [];
+    for (let i = 0; i <= paddedLength / 2; i++) {
+      const hz = binWidth * i;
+      if (hz > left && hz < right) {
+        if (start < 0) start = i;
+        w.push(((hz <= center ? (hz - left) / (center - left) : (right - hz) / (right - center)) * 2) / (right - left));
+      }
+    }
+    first[b] = Math.max(0, start);
+    weights.push(Float64Array.from(w));
+  }
+  return { first, weights };
 }
 
 export class OnlineFbank {
@@ -78,33 +150,19 @@ export class OnlineFbank {
     this.im = new Float64Array(this.paddedLength);
     this.frame = new Float64Array(this.frameLength);
     this.window = new Float64Array(this.frameLength);
-    const a = (2 * Math.PI) / (this.frameLength - 1);
-    for (let i = 0; i < this.frameLength; i++) this.window[i] = Math.pow(0.5 - 0.5 * Math.cos(a * i), 0.85);
-    // Mel filters over FFT bins 0 .. padded/2 - 1 (Kaldi leaves the Nyquist bin out).
+    if (o.window === 'hann') {
+      const a = (2 * Math.PI) / this.frameLength; // periodic
+      for (let i = 0; i < this.frameLength; i++) this.window[i] = 0.5 - 0.5 * Math.cos(a * i);
+    } else {
+      const a = (2 * Math.PI) / (this.frameLength - 1);
+      for (let i = 0; i < this.frameLength; i++) this.window[i] = Math.pow(0.5 - 0.5 * Math.cos(a * i), 0.85);
+    }
+    // Mel filters (kaldiMelBanks or librosaMelBanks) between lowFreq and high.
     const nyquist = o.sampleRate / 2;
     const high = o.highFreq > 0 ? o.highFreq : nyquist + o.highFreq;
-    const binWidth = o.sampleRate / this.paddedLength;
-    const melLow = melScale(o.lowFreq);
-    const melHigh = melScale(high);
-    const delta = (melHigh - melLow) / (o.numBins + 1);
-    this.melFirst = new Int32Array(o.numBins);
-    this.melWeights = [];
-    for (let b = 0; b < o.numBins; b++) {
-      const left = melLow + b * delta;
-      const center = left + delta;
-      const right = center + delta;
-      let first = -1;
-      const w: number[] = [];
-      for (let i = 0; i < this.paddedLength / 2; i++) {
-        const mel = melScale(binWidth * i);
-        if (mel > left && mel < right) {
-          if (first < 0) first = i;
-          w.push(mel <= center ? (mel - left) / (center - left) : (right - mel) / (right - center));
-        }
-      }
-      this.melFirst[b] = Math.max(0, first);
-      this.melWeights.push(Float64Array.from(w));
-    }
+    const banks = o.melScale === 'librosa' ? librosaMelBanks(o, this.paddedLength, high) : kaldiMelBanks(o, this.paddedLength, high);
+    this.melFirst = banks.first;
+    this.melWeights = banks.weights;
     this.buf = new Float32Array(Math.max(4096, this.frameLength * 4));
     this.out = new Float32Array(this.dim * 64);
   }

@@ -1,4 +1,5 @@
 import { nemoCtcEntry } from './nemo-ctc.ts';
+import { nemoTransducerEntry } from './nemo-transducer.ts';
 import { loadFromRegistry, type ModelEntry } from './registry.ts';
 import { toneCtcEntry } from './tone-ctc.ts';
 import { zipformer2CtcEntry } from './zipformer2-ctc.ts';
@@ -7,7 +8,7 @@ import type { AcousticModel } from './model.ts';
 import type { SessionSettings } from './session.ts';
 
 /** Every model format the engine reads, tried in this order (models/registry.ts). */
-export const MODEL_TYPES: readonly ModelEntry[] = [toneCtcEntry, zipformer2CtcEntry, nemoCtcEntry, zipformerTransducerEntry];
+export const MODEL_TYPES: readonly ModelEntry[] = [toneCtcEntry, zipformer2CtcEntry, nemoCtcEntry, zipformerTransducerEntry, nemoTransducerEntry];
 
 /**
  * Opens a model folder with the registry entry that matches its files and metadata. Every

@@ -1,10 +1,11 @@
+import type { StatefulTransducerNets } from '../decoders/transducer-greedy-stateful.ts';
 import type { TransducerNets } from '../decoders/transducer-greedy.ts';
 import type { FrontEnd } from '../features/front-end.ts';
 import type { TokenTable } from './tokens.ts';
 
 /**
  * What a network is: its audio framing and output units. One implementation per format
- * (tone-ctc.ts, zipformer-transducer.ts, zipformer2-ctc.ts, nemo-ctc.ts), each listed once in
+ * (tone-ctc.ts, zipformer-transducer.ts, zipformer2-ctc.ts, nemo-ctc.ts, nemo-transducer.ts), each listed once in
  * registry.ts. A model holds networks and the stacking of its per-stream states only; which
  * search runs over its outputs, keyterms, finalisation and end-of-turn commits belong to the
  * recognizers (recognizers/).
@@ -64,7 +65,18 @@ export interface TransducerModel<S = unknown> extends NetworkBase, TransducerNet
   runEncoder(states: S[], chunks: Float32Array[]): Promise<EncoderOutput>;
 }
 
-export type AcousticModel = CtcModel | TransducerModel;
+/**
+ * A streaming transducer whose prediction network carries a state from token to token (NeMo's
+ * LSTM decoder), instead of reading the last context_size tokens.
+ */
+export interface StatefulTransducerModel<S = unknown, P = unknown> extends NetworkBase, StatefulTransducerNets<P> {
+  readonly kind: 'stateful_transducer';
+  createState(): S;
+  /** Encoder frames time-major [N, frames, dim]. */
+  runEncoder(states: S[], chunks: Float32Array[]): Promise<EncoderOutput>;
+}
+
+export type AcousticModel = CtcModel | TransducerModel | StatefulTransducerModel;
 
 /** The searches a recognizer may run (recognizers/recognizer.ts). */
 export type DecodingMethod = 'greedy_search' | 'modified_beam_search';

@@ -8,12 +8,13 @@ import { openModelFolder } from './registry.ts';
 /** The model registry: each committed fixture folder is claimed by exactly its own entry. */
 const testdata = resolve(import.meta.dirname, '../testdata');
 const settings = { provider: 'cpu' as const, intraOpThreads: 1 };
-const folders: [string, string, 'ctc' | 'transducer', string][] = [
+const folders: [string, string, 'ctc' | 'transducer' | 'stateful_transducer', string][] = [
   ['tone-ctc-random', 't_one_ctc', 'ctc', 't_one_ctc'],
   ['zipformer2-ctc-random', 'zipformer2_ctc', 'ctc', 'zipformer2_ctc'],
   ['nemo-ctc-random', 'nemo_ctc', 'ctc', 'nemo_ctc'],
   ['zipformer2-random', 'zipformer / zipformer2 transducer', 'transducer', 'zipformer2'],
   ['zipformer-v1-random', 'zipformer / zipformer2 transducer', 'transducer', 'zipformer'],
+  ['nemo-transducer-random', 'nemo_transducer', 'stateful_transducer', 'nemo_transducer'],
 ];
 
 describe('model registry', () => {

@@ -57,6 +57,26 @@ describe('engine: capabilities and keyterm warnings', () => {
     for (const s of [beam, greedy, plain]) s.close();
   });
 
+  it('a search the recognizer does not run: a warning, and the stream gets one it runs', async () => {
+    const nemo = await createEngine({ modelDir: `${testdata}/nemo-transducer-random`, workers: 1, vad: false });
+    try {
+      expect(nemo.model.capabilities.decodings).toEqual(['greedy_search']);
+      const s = nemo.createStream({ ...options, decoding: 'modified_beam_search', keyterms: ['Earshot'] });
+      expect(s.warnings).toEqual([
+        expect.stringMatching(/modified_beam_search is not available for the nemo_transducer model: this stream is decoded with greedy_search/),
+        expect.stringMatching(/nemo_transducer model's greedy_search does not use keyterms; no search of this model can bias/),
+      ]);
+      const events: string[] = [];
+      s.on((e) => events.push(e.kind));
+      s.push(new Uint8Array(32000 * 2));
+      await s.flush();
+      expect(events).not.toContain('error');
+      s.close();
+    } finally {
+      await nemo.close();
+    }
+  });
+
   it('transducer: keyterms are a warning with either search', () => {
     for (const decoding of ['greedy_search', 'modified_beam_search'] as const) {
       const s = transducer.createStream({ ...options, decoding, keyterms: ['Earshot'] });

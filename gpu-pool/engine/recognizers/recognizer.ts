@@ -44,3 +44,9 @@ export function keytermProblem(capabilities: RecognizerCapabilities, modelType: 
   const where = capabilities.keytermDecodings.length > 0 ? `; they apply with ${capabilities.keytermDecodings.join(', ')}` : '; no search of this model can bias toward them';
   return `keyterms_prompt has no effect: the ${modelType} model's ${decoding} does not use keyterms${where}`;
 }
+
+/** The problem with asking for `decoding`, in words, or null when the recognizer runs it (the stream then gets the first search it does run). */
+export function decodingProblem(capabilities: RecognizerCapabilities, modelType: string, decoding: DecodingMethod): string | null {
+  if (capabilities.decodings.includes(decoding)) return null;
+  return `${decoding} is not available for the ${modelType} model: this stream is decoded with ${capabilities.decodings[0]}`;
+}

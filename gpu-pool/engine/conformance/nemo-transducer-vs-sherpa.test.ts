@@ -1,0 +1,103 @@
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type AsrEngine } from '../index.ts';
+import { loadRecognizer } from '../recognizers/load-recognizer.ts';
+import type { Recognizer } from '../recognizers/recognizer.ts';
+import type { DecodedToken } from '../decoders/chunk-result.ts';
+import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
+import { committedSpeechFiles, haveRealRecordings } from '../testing/test-data.ts';
+import { createSherpaRecognizer, sherpaDecode, type SherpaModelConfig } from '../testing/sherpa-reference.ts';
+import { decodeClipsLikeTheWorker } from '../testing/decode-clips.ts';
+import { finalWordsThroughEngine, tokensToText } from '../testing/engine-transcript.ts';
+import { synthesizeSpeechLike } from '../testing/synthetic-speech.ts';
+
+/**
+ * A random-weight model in NeMo's cache-aware streaming FastConformer transducer format
+ * (scripts/testmodels/make_nemo_transducer.py: encoder, stateful LSTM-style decoder, joiner):
+ * found by the registry, decoded by the stateful-transducer recognizer through the code the
+ * inference worker runs (all clips batched) and compared with sherpa-onnx-node token for token
+ * (ids and frames: its librosa-mel front end, its greedy search of up to 10 symbols per frame),
+ * then word for word through the engine API.
+ */
+const dir = resolve(import.meta.dirname, '../testdata/nemo-transducer-random');
+const WINDOW_FRAMES = 57;
+
+let clips: { name: string; audio: AudioFile }[] = [];
+
+beforeAll(async () => {
+  const real = haveRealRecordings('real recordings in NeMo transducer vs sherpa-onnx (its committed synthetic speech still runs)');
+  const files = (real ? testdataFiles().map((f) => f.path) : committedSpeechFiles()).filter((_, i) => i % 2 === 0);
+  clips = [];
+  for (const path of files) clips.push({ name: path.split('/').slice(-2).join('/'), audio: await readAudioFile(path) });
+  clips.push({ name: 'synthetic-16000', audio: synthesizeSpeechLike(16000, 3, 5) }, { name: 'synthetic-48000', audio: synthesizeSpeechLike(48000, 3, 6) });
+});
+
+describe('nemo_transducer vs sherpa-onnx-node (nemo-transducer-random)', () => {
+  let recognizer: Recognizer;
+  let engine: AsrEngine;
+  let sherpaModel: SherpaModelConfig;
+  const inProcess = new Map<string, DecodedToken[]>();
+
+  beforeAll(async () => {
+    recognizer = await loadRecognizer(dir, { provider: 'cpu', intraOpThreads: 1, finalizeAfterMs: null });
+    const d = recognizer.description;
+    sherpaModel = { kind: 'transducer', encoder: `${dir}/encoder.onnx`, decoder: `${dir}/decoder.onnx`, joiner: `${dir}/joiner.onnx`, tokens: `${dir}/tokens.txt`, frameSeconds: d.frameMs / 1000, framesPerChunk: Math.round(d.chunkMs / d.frameMs) };
+    engine = await createEngine({ modelDir: dir, workers: 1, threadsPerWorker: 1, batchWindowMs: 2, decoding: 'greedy_search', finalizeAfterMs: null });
+  });
+
+  afterAll(async () => {
+    await recognizer?.release();
+    await engine?.close();
+  });
+
+  it('the registry finds the format; greedy search only, no keyterms', () => {
+    expect(recognizer.description.type).toBe('nemo_transducer');
+    expect(engine.model.capabilities).toEqual({ decodings: ['greedy_search'], keytermDecodings: [] });
+  });
+
+  it('greedy search: token for token, all clips batched together', async () => {
+    const { tokens } = await decodeClipsLikeTheWorker(recognizer, clips);
+    clips.forEach((c, i) => inProcess.set(c.name, tokens[i]));
+    const reference = createSherpaRecognizer(sherpaModel);
+    const sym = (id: number) => recognizer.tokens.symbols[id].replace(/▁/g, ' ');
+    let compared = 0;
+    let multi = 0;
+    let withUnk = 0;
+    clips.forEach((c, i) => {
+      const ref = sherpaDecode(reference, sherpaModel, toFloat(c.audio.samples), c.audio.sampleRate, (WINDOW_FRAMES * 10) / 1000);
+      const ours = tokens[i].filter((t) => t.frame < ref.decodedFrames);
+      expect(ours.map((t) => sym(t.id)), c.name).toEqual(ref.tokens);
+      // sherpa-onnx drops <unk> from its tokens but not from its timestamps (one frame each), so
+      // its timestamps are ours plus one frame per <unk> it emitted, and later ones are shifted:
+      // ours must be its timestamps less exactly that many entries.
+      const unks = ref.frames.length - ref.tokens.length;
+      expect(withoutSome(ref.frames, ours.map((t) => t.frame)), c.name).toBe(unks);
+      if (unks === 0) expect(ours.map((t) => t.frame), c.name).toEqual(ref.frames);
+      withUnk += unks > 0 ? 1 : 0;
+      compared += ref.tokens.length;
+      multi += ref.frames.filter((f, k) => k > 0 && ref.frames[k - 1] === f).length;
+    });
+    expect(compared).toBeGreaterThan(100);
+    // The fixture exercises several symbols on one frame, and <unk>.
+    expect(multi).toBeGreaterThan(10);
+    expect(withUnk).toBeGreaterThan(0);
+  });
+
+  it('greedy search: word for word through the engine API', async () => {
+    for (const c of clips) {
+      const finals = await finalWordsThroughEngine(engine, c.audio, [641, 3, 9600, 1]);
+      expect(finals.join(' '), c.name).toBe(tokensToText(inProcess.get(c.name)!, recognizer.tokens.symbols));
+    }
+  });
+});
+
+/** How many entries of sorted `all` are left once sorted `part` is matched in it, or -1 when `part` is not a sub-multiset of it. */
+function withoutSome(all: number[], part: number[]): number {
+  let i = 0;
+  for (const x of part) {
+    while (i < all.length && all[i] < x) i++;
+    if (i === all.length || all[i] !== x) return -1;
+    i++;
+  }
+  return all.length - part.length;
+}
