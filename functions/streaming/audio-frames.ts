@@ -6,7 +6,7 @@
  * more audio after it (Terminate, or silence until it closes). Audio arriving after a short frame
  * proves it was not the last one, and the session fails with that short frame's duration.
  */
-import { ErrorText, ProtocolError } from './protocol-errors.ts';
+import { CloseCode, ErrorText, ProtocolError } from './protocol-errors.ts';
 import type { Encoding } from './query-params.ts';
 
 export const MIN_FRAME_MS = 50;
@@ -40,5 +40,5 @@ function violation(durationMs: number): ProtocolError {
   // Integer milliseconds in the text, like the cloud's ("Input duration violation: 10 ms. ..."),
   // rounded away from the allowed range: a 49.9 ms frame says 49 ms, not a contradictory 50.
   const shown = durationMs < MIN_FRAME_MS ? Math.floor(durationMs) : Math.ceil(durationMs);
-  return new ProtocolError(3007, ErrorText.inputDuration(shown));
+  return new ProtocolError(CloseCode.audioViolation, ErrorText.inputDuration(shown));
 }

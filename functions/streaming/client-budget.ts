@@ -8,7 +8,7 @@
  * give a client up to N allowances.
  */
 import { clientRateText } from '../../runtime/config/limits.ts';
-import { ProtocolError } from './protocol-errors.ts';
+import { CloseCode, ProtocolError } from './protocol-errors.ts';
 
 interface Bucket {
   levelMs: number;
@@ -48,7 +48,7 @@ export class ClientBudgets {
         if (b.levelMs > this.burstMs) {
           const ahead = b.levelMs;
           b.levelMs = this.burstMs; // the refused frame does not count against the next session
-          throw new ProtocolError(3007, clientRateText(ahead / 1000, this.burstMs / 1000));
+          throw new ProtocolError(CloseCode.audioViolation, clientRateText(ahead / 1000, this.burstMs / 1000));
         }
       },
       release: () => {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { numberInRange, TURN_DETECTION_RANGES } from '../../gpu-pool/session-settings.ts';
-import { ErrorText, excerpt, ProtocolError } from './protocol-errors.ts';
+import { CloseCode, ErrorText, excerpt, ProtocolError } from './protocol-errors.ts';
 
 /** What UpdateConfiguration may change mid-session; values are proper JSON types. */
 export interface ConfigurationUpdate {
@@ -42,10 +42,10 @@ export function parseClientMessage(text: string): ClientMessage {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new ProtocolError(3006, ErrorText.invalidJson(excerpt(text)));
+    throw new ProtocolError(CloseCode.invalidInput, ErrorText.invalidJson(excerpt(text)));
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ProtocolError(3006, ErrorText.invalidMessage(excerpt(text)));
+    throw new ProtocolError(CloseCode.invalidInput, ErrorText.invalidMessage(excerpt(text)));
   }
   const type = (value as { type?: unknown }).type;
   switch (type) {
@@ -57,7 +57,7 @@ export function parseClientMessage(text: string): ClientMessage {
       const parsed = updateSchema.safeParse(value);
       if (!parsed.success) {
         const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-        throw new ProtocolError(3006, ErrorText.invalidMessage(`UpdateConfiguration ${detail}`));
+        throw new ProtocolError(CloseCode.invalidInput, ErrorText.invalidMessage(`UpdateConfiguration ${detail}`));
       }
       const u = parsed.data;
       const update: ConfigurationUpdate = {
@@ -73,6 +73,6 @@ export function parseClientMessage(text: string): ClientMessage {
       return { type, update: Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)) as ConfigurationUpdate };
     }
     default:
-      throw new ProtocolError(3006, ErrorText.invalidMessageType(typeof type === 'string' ? excerpt(type, 100) : excerpt(JSON.stringify(type ?? null), 100)));
+      throw new ProtocolError(CloseCode.invalidInput, ErrorText.invalidMessageType(typeof type === 'string' ? excerpt(type, 100) : excerpt(JSON.stringify(type ?? null), 100)));
   }
 }

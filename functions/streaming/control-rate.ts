@@ -6,7 +6,7 @@
  * the way, so one session could grow the gateway's heap until it crashed. A token bucket:
  * `burst` messages at once, refilled at `perSecond`; beyond that, 3007.
  */
-import { ErrorText, ProtocolError } from './protocol-errors.ts';
+import { CloseCode, ErrorText, ProtocolError } from './protocol-errors.ts';
 
 export class ControlMessageRate {
   private tokens: number;
@@ -30,7 +30,7 @@ export class ControlMessageRate {
     this.refilledAt = now;
     this.received += 1;
     if (this.tokens < 1) {
-      throw new ProtocolError(3007, ErrorText.messageRate(this.received, (now - this.startedAt) / 1000, this.perSecond));
+      throw new ProtocolError(CloseCode.audioViolation, ErrorText.messageRate(this.received, (now - this.startedAt) / 1000, this.perSecond));
     }
     this.tokens -= 1;
   }

@@ -4,7 +4,7 @@
  * fast); beyond that it is refused. The cloud was seen tolerating minutes of look-ahead, so the
  * default allowance is generous (60 s, AUDIO_RATE_BURST_SECONDS).
  */
-import { ErrorText, ProtocolError } from './protocol-errors.ts';
+import { CloseCode, ErrorText, ProtocolError } from './protocol-errors.ts';
 
 export class TransmissionRate {
   private firstAudioAt: number | undefined;
@@ -22,7 +22,7 @@ export class TransmissionRate {
     this.audioMs += durationMs;
     const wallMs = now - this.firstAudioAt;
     if (this.audioMs - wallMs > this.burstMs) {
-      throw new ProtocolError(3007, ErrorText.transmissionRate(this.audioMs / 1000, wallMs / 1000));
+      throw new ProtocolError(CloseCode.audioViolation, ErrorText.transmissionRate(this.audioMs / 1000, wallMs / 1000));
     }
   }
 }
