@@ -52,6 +52,13 @@ describe('gpu-pool dependencies point down', () => {
     expect(files.flatMap((file) => importsInto(file, ['runtime', 'functions']))).toEqual([]);
   });
 
+  it('proto/ (the wire contract) imports nothing from the worker, the client or the engine built on it', () => {
+    const files = sourceFiles(join(GPU_POOL, 'proto'));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    const above = ['grpc', 'client', 'engine'].map((folder) => relative(ROOT, join(GPU_POOL, folder)));
+    expect(files.flatMap((file) => importsInto(file, above))).toEqual([]);
+  });
+
   it('engine features/ and decoders/ import nothing from models/, scheduler/ or stream/', () => {
     const engine = join(GPU_POOL, 'engine');
     const files = [...sourceFiles(join(engine, 'features')), ...sourceFiles(join(engine, 'decoders'))];

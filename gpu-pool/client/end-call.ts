@@ -6,7 +6,7 @@
  * `graceMs` (gone, black-holed) gets the reset after all.
  */
 import type * as grpc from '@grpc/grpc-js';
-import type { WireRecognizeRequest, WireRecognizeResponse } from '../grpc/messages.ts';
+import type { WireRecognizeRequest, WireRecognizeResponse } from '../proto/messages.ts';
 
 type Call = grpc.ClientDuplexStream<WireRecognizeRequest, WireRecognizeResponse>;
 

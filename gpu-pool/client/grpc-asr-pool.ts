@@ -5,10 +5,10 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { silentLogger, type Logger } from '../logger.ts';
-import type { WireSessionConfig } from '../grpc/messages.ts';
+import type { WireSessionConfig } from '../proto/messages.ts';
 import { CHANNEL_TIMINGS, clientChannelOptions, type ChannelTimings } from '../grpc/channel-settings.ts';
 import { checkHealth } from '../grpc/health-probe.ts';
-import { ASR_SERVICE_NAME, loadStreamingRecognizer } from '../grpc/proto.ts';
+import { ASR_SERVICE_NAME, loadStreamingRecognizer } from '../proto/proto.ts';
 import { AsrPoolError, type AsrPool, type AsrSession, type AsrSessionRequest } from './api.ts';
 import { createChannelGenerations, type ChannelGenerations } from './channel-generations.ts';
 import { openOnWorker } from './open-on-worker.ts';

@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { TurnDetectionOptions } from '../engine/api.ts';
-import { responseKind, type WireRecognizeRequest, type WireRecognizeResponse, type WireWord } from '../grpc/messages.ts';
+import { responseKind, type WireRecognizeRequest, type WireRecognizeResponse, type WireWord } from '../proto/messages.ts';
 import { AsrPoolError, type AsrSession, type AsrSessionEvent, type RecognizedWord } from './api.ts';
 import { cancelGracefully } from './end-call.ts';
 import { poolErrorFromStatus } from './pool-errors.ts';

@@ -4,8 +4,8 @@
  * never a session that hangs before Begin.
  */
 import * as grpc from '@grpc/grpc-js';
-import { responseKind, type WireRecognizeRequest, type WireRecognizeResponse, type WireSessionConfig } from '../grpc/messages.ts';
-import { MODEL_VERSION_HEADER } from '../grpc/proto.ts';
+import { responseKind, type WireRecognizeRequest, type WireRecognizeResponse, type WireSessionConfig } from '../proto/messages.ts';
+import { MODEL_VERSION_HEADER } from '../proto/proto.ts';
 import { AsrPoolError, type AsrSession } from './api.ts';
 import { cancelGracefully } from './end-call.ts';
 import { createGrpcSession, type RecognizeClientCall } from './grpc-session.ts';

@@ -1,6 +1,6 @@
 /** Engine StreamEvents → wire RecognizeResponses (errors are not events on the wire: they end the call). */
 import type { RecognizedWord, StreamEvent } from '../engine/api.ts';
-import type { WireRecognizeResponse, WireWord } from './messages.ts';
+import type { WireRecognizeResponse, WireWord } from '../proto/messages.ts';
 
 function toWireWord(word: RecognizedWord): WireWord {
   return {

@@ -5,7 +5,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
-import { ASR_SERVICE_NAME } from './proto.ts';
+import { ASR_SERVICE_NAME } from '../proto/proto.ts';
 
 export interface WorkerHealth {
   readonly status: ServingStatus;

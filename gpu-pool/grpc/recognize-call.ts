@@ -9,8 +9,8 @@ import type { AsrEngine, AsrStream, StreamOptions } from '../engine/api.ts';
 import type { Logger } from '../logger.ts';
 import type { Admission, AdmissionSlot } from './admission.ts';
 import { toWireResponse } from './engine-events.ts';
-import { requestKind, type WireRecognizeRequest, type WireRecognizeResponse } from './messages.ts';
-import { MODEL_VERSION_HEADER } from './proto.ts';
+import { requestKind, type WireRecognizeRequest, type WireRecognizeResponse } from '../proto/messages.ts';
+import { MODEL_VERSION_HEADER } from '../proto/proto.ts';
 import { toKeyterms, toStreamOptions, toTurnDetectionUpdate } from './session-options.ts';
 import { statusForEngineError, statusForThrown, statusOf, type CallStatus } from './status-error.ts';
 

@@ -14,7 +14,7 @@ import {
   type AudioEncoding,
   type TurnDetectionOptions,
 } from '../session-settings.ts';
-import type { WireAudioEncoding, WireSessionConfig, WireTurnDetection } from './messages.ts';
+import type { WireAudioEncoding, WireSessionConfig, WireTurnDetection } from '../proto/messages.ts';
 
 const sessionConfigSchema = streamSettingsSchema.extend({ keyterms: keytermsSchema });
 

@@ -9,7 +9,7 @@ import { silentLogger, type Logger } from '../logger.ts';
 import { createAdmission } from './admission.ts';
 import { serverChannelOptions, type ChannelTimings } from './channel-settings.ts';
 import { addHealthService, type WorkerHealth } from './health.ts';
-import { loadStreamingRecognizer } from './proto.ts';
+import { loadStreamingRecognizer } from '../proto/proto.ts';
 import { handleRecognizeCall, type LiveCall, type RecognizeCall } from './recognize-call.ts';
 import { statusOf } from './status-error.ts';
 

@@ -1,8 +1,8 @@
 /** Plain grpc-js clients for loopback tests: a Recognize call without the pool, and a health Check. */
 import * as grpc from '@grpc/grpc-js';
 import { checkHealth } from '../health-probe.ts';
-import type { WireRecognizeRequest, WireRecognizeResponse } from '../messages.ts';
-import { MODEL_VERSION_HEADER, loadStreamingRecognizer } from '../proto.ts';
+import type { WireRecognizeRequest, WireRecognizeResponse } from '../../proto/messages.ts';
+import { MODEL_VERSION_HEADER, loadStreamingRecognizer } from '../../proto/proto.ts';
 
 export type RawCall = grpc.ClientDuplexStream<WireRecognizeRequest, WireRecognizeResponse>;
 

@@ -83,7 +83,7 @@ function withoutSyntheticOneofs(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith('_')).map(([key, inner]) => [key, withoutSyntheticOneofs(inner)]));
 }
 
-describe('grpc/messages.ts against asr.proto', () => {
+describe('proto/messages.ts against asr.proto', () => {
   it('every message of the proto has a TypeScript shape with exactly its fields', () => {
     const messages = types.filter(({ type }) => type.field !== undefined);
     expect(messages.map(({ name }) => name).sort()).toEqual(Object.keys(SAMPLES).sort());

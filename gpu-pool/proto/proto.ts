@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-export const ASR_PROTO_PATH = fileURLToPath(new URL('../proto/earshot/asr/v1/asr.proto', import.meta.url));
+export const ASR_PROTO_PATH = fileURLToPath(new URL('./earshot/asr/v1/asr.proto', import.meta.url));
 
 /** Fully qualified service name: also the key the worker reports in grpc.health.v1. */
 export const ASR_SERVICE_NAME = 'earshot.asr.v1.StreamingRecognizer';
