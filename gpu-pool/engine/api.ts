@@ -122,6 +122,12 @@ export interface EngineOptions {
    * DEFAULT_FINALIZE_AFTER_MS.
    */
   finalizeAfterMs?: number | null;
+  /**
+   * With the VAD and the policy on: the last word before a pause becomes final once the VAD has
+   * heard this many ms of silence after it (decoders/finalization.ts, VadSilence); null = only
+   * after SEAL_AFTER_MS of decoded frames. Default ASR_VAD_SEAL_MS, else DEFAULT_VAD_SEAL_MS.
+   */
+  vadSealMs?: number | null;
   /** Engine start-up and worker failures. Default: logs nothing (the runtime passes its logger). */
   logger?: Logger;
 }

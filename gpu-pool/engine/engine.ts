@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { AsrEngine, AsrStream, EngineOptions, ModelInfo, StreamOptions } from './api.ts';
 import { findVadModel, VAD_MODEL_FILE, VAD_PACKAGE } from './endpointing/vad-model.ts';
 import { EngineError } from './errors.ts';
+import { DEFAULT_VAD_SEAL_MS } from './decoders/finalization.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { DecodingMethod, ModelDescription } from './models/model.ts';
 import { decodingProblem, keytermProblem, type RecognizerCapabilities } from './recognizers/recognizer.ts';
@@ -64,6 +65,8 @@ export async function createEngine(options: EngineOptions): Promise<AsrEngine> {
     preferInt8: options.preferInt8 ?? false,
     preloadSearch: decoding === 'modified_beam_search',
     finalizeAfterMs: options.finalizeAfterMs !== undefined ? options.finalizeAfterMs : finalizeAfterMsFromEnv(process.env.ASR_FINALIZE_AFTER_MS),
+    vadSealMs: options.vadSealMs !== undefined ? options.vadSealMs : vadSealMsFromEnv(process.env.ASR_VAD_SEAL_MS),
+    tokenDelayMs: tokenDelayMsFromEnv(process.env.ASR_TOKEN_DELAY_MS),
     batchWindowMs: Math.max(0, options.batchWindowMs ?? 8),
     maxBatchSize: Math.max(1, Math.floor(options.maxBatchSize ?? 32)),
   };
@@ -94,6 +97,18 @@ export function finalizeAfterMsFromEnv(value: string | undefined): number | null
   if (/^off$/i.test(value.trim())) return null;
   const ms = Number(value);
   if (!Number.isFinite(ms) || ms < 0 || ms > 60_000) throw new EngineError('INVALID_OPTIONS', `ASR_FINALIZE_AFTER_MS must be milliseconds (0-60000) or 'off', got '${value}'`);
+  return ms;
+}
+
+/**
+ * ASR_VAD_SEAL_MS: the VAD silence that seals the last word before a pause (decoders/finalization.ts)
+ * where the caller sets none: milliseconds, or 'off' (the decoded-frames seal only); unset = the default.
+ */
+export function vadSealMsFromEnv(value: string | undefined): number | null {
+  if (value === undefined || value.trim() === '') return DEFAULT_VAD_SEAL_MS;
+  if (/^off$/i.test(value.trim())) return null;
+  const ms = Number(value);
+  if (!Number.isFinite(ms) || ms < 0 || ms > 10_000) throw new EngineError('INVALID_OPTIONS', `ASR_VAD_SEAL_MS must be milliseconds (0-10000) or 'off', got '${value}'`);
   return ms;
 }
 
@@ -213,7 +228,7 @@ class Engine implements AsrEngine {
     if (unavailable) stream.warnings.unshift(unavailable);
     handle.streams.set(stream.id, stream);
     pinned.set(stream.id, handle);
-    send(handle, { type: 'open', id: stream.id, inputRate: opts.sampleRate, decoding, keyterms: opts.keyterms ?? [] });
+    send(handle, { type: 'open', id: stream.id, inputRate: opts.sampleRate, decoding, keyterms: opts.keyterms ?? [], vadThreshold: opts.vadThreshold });
     return stream;
   }
 

@@ -10,8 +10,9 @@ import type { Audio } from './audio.js';
 /** The engine's logs, as in the ASR worker (the engine itself logs nothing unless given a logger). */
 const engineLogger = createLogger('asr-engine');
 
-export function createEvalEngine(modelDir: string, preferInt8 = false): Promise<AsrEngine> {
-  return createEngine({ modelDir, vad: false, preferInt8, logger: engineLogger });
+/** `vad`: run the Silero VAD as a worker does; the VAD seal (decoders/finalization.ts) needs it. */
+export function createEvalEngine(modelDir: string, preferInt8 = false, vad = false): Promise<AsrEngine> {
+  return createEngine({ modelDir, vad, preferInt8, logger: engineLogger });
 }
 
 export interface TranscribeOptions {

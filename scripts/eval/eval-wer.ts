@@ -4,8 +4,9 @@
 // Secondary rows: the fp32 model with the same search, and greedy CTC by sherpa-onnx-node (the
 // independent reference decoder: the acoustic model alone). Real sets also get pocketsphinx en-us,
 // the classic recogniser Earshot must beat (skipped, with a notice, where it is not installed).
-//   tsx scripts/eval/eval-wer.ts [--sets real,realdev,test,fixtures,dev,timed] [--served-only] [--verbose] [--model-dir DIR]
-// (timed: bench:latency's espeak-ng sentences, once it generated them; ASR_FINALIZE_AFTER_MS applies as on a worker)
+//   tsx scripts/eval/eval-wer.ts [--sets real,realdev,test,fixtures,dev,timed] [--served-only] [--no-vad] [--verbose] [--model-dir DIR]
+// (timed: bench:latency's espeak-ng sentences, once it generated them; ASR_FINALIZE_AFTER_MS and ASR_VAD_SEAL_MS
+// apply as on a worker; the served rows run the Silero VAD as a worker does, which the VAD seal needs; --no-vad: without it)
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AsrEngine } from '../../gpu-pool/engine/api.ts';
@@ -20,11 +21,12 @@ const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const verbose = args.includes('--verbose');
 const servedOnly = args.includes('--served-only');
+const withVad = !args.includes('--no-vad');
 const wanted = new Set((option('--sets') ?? 'real,realdev,test,fixtures,dev').split(','));
 
 const modelDir = option('--model-dir') ?? MODEL_DIR; // a candidate folder, before it replaces the committed model
 const hasSearch = existsSync(join(modelDir, 'decoding.json'));
-const served: AsrEngine | null = hasSearch ? await createEvalEngine(modelDir, true) : null;
+const served: AsrEngine | null = hasSearch ? await createEvalEngine(modelDir, true, withVad) : null;
 const fp32: AsrEngine | null = hasSearch && !servedOnly ? await createEvalEngine(modelDir, false) : null;
 const pocketsphinxWhyNot = pocketsphinxMissing();
 
@@ -64,7 +66,7 @@ async function run(name: string, utts: Utterance[] | null, real: boolean, pocket
   report('pocketsphinx en-us, whole files (pocketsphinx_batch)', utts, await transcribeWithPocketsphinx(utts, 'batch'), seconds);
 }
 
-console.log(`model: ${modelDir} (served file model.int8.onnx; decoding.json ${hasSearch ? 'present' : 'absent: greedy only'})`);
+console.log(`model: ${modelDir} (served file model.int8.onnx; decoding.json ${hasSearch ? 'present' : 'absent: greedy only'}; VAD ${withVad ? 'on' : 'off'}; ASR_VAD_SEAL_MS=${process.env.ASR_VAD_SEAL_MS ?? '(default)'})`);
 if (wanted.has('real')) await run('real recordings, ../shared/testdata (evaluation only)', realRecordings(), true, true);
 if (wanted.has('realdev')) await run('real speakers held out, ../shared/realspeech/dev.tsv (tunes decoding.json)', realspeechDev(), true);
 if (wanted.has('test')) await run('held-out synthetic, full test set (work-data/)', heldoutCorpus(), false);

@@ -1,6 +1,6 @@
 import type { ChunkResult, DecodedToken } from './chunk-result.ts';
 import { Lexicon } from './lexicon.ts';
-import { sealAfterFrames } from './finalization.ts';
+import { lastWordSealed, sealAfterFrames, type VadSilence } from './finalization.ts';
 import type { NgramLm } from './ngram-lm.ts';
 
 /**
@@ -87,6 +87,8 @@ export interface PrefixBeamState {
   frameOffset: number;
   /** This stream's keyterm words, spelled as the model spells words (replaceable mid-stream). */
   keytermWords: ReadonlySet<string>;
+  /** The stream's VAD, where the worker runs one: it may seal the last word early (finalization.ts). */
+  vad?: VadSilence | null;
 }
 
 export function createPrefixBeamContext(
@@ -108,8 +110,8 @@ export function createPrefixBeamContext(
   };
 }
 
-export function createPrefixBeamState(ctx: PrefixBeamContext, keyterms: readonly string[] = []): PrefixBeamState {
-  return { paths: [{ node: rootNode(ctx, 0, -1), blank: 0, nonBlank: -Infinity }], emittedDepth: 0, frameOffset: 0, keytermWords: keytermWords(keyterms) };
+export function createPrefixBeamState(ctx: PrefixBeamContext, keyterms: readonly string[] = [], vad: VadSilence | null = null): PrefixBeamState {
+  return { paths: [{ node: rootNode(ctx, 0, -1), blank: 0, nonBlank: -Infinity }], emittedDepth: 0, frameOffset: 0, keytermWords: keytermWords(keyterms), vad };
 }
 
 /**
@@ -301,11 +303,16 @@ function commitOldWords(ctx: PrefixBeamContext, s: PrefixBeamState, bound: numbe
   let after: PathNode | null = null;
   let n: PathNode | null = s.paths[0].node;
   for (; n && n.depth >= s.emittedDepth; after = n, n = n.parent) {
-    if (n.token < 0 || n.frame + 1 > limit) continue;
-    if (after !== null && ctx.startsWord[after.token]) break;
-    // Nothing after it yet: only a complete word of the lexicon, and only after a longer pause
-    // (pieces of one word can be a few frames apart).
-    if (after === null && s.frameOffset - (n.frame + 1) >= sealBound && (n.sealed || !ctx.lexicon || (n.lex >= 0 && ctx.lexicon.wordAt(n.lex) !== null))) break;
+    if (n.token < 0) continue;
+    if (after === null) {
+      // Nothing after it yet: only a complete word of the lexicon, and only once the pause
+      // proves it ended (pieces of one word can be a few frames apart). The VAD's proof needs
+      // no `bound` of decoded frames: it already waits for the tokens of the speech before it.
+      if ((n.sealed || !ctx.lexicon || (n.lex >= 0 && ctx.lexicon.wordAt(n.lex) !== null)) && lastWordSealed(n.frame, s.frameOffset, sealBound, s.vad)) break;
+      continue;
+    }
+    if (n.frame + 1 > limit) continue;
+    if (ctx.startsWord[after.token]) break;
   }
   if (!n || n.token < 0 || n.depth < s.emittedDepth) return;
   const at = n;

@@ -6,9 +6,11 @@
  * `finalizeAfterMs` or more in the past of the audio decoded so far and the next word has begun.
  * A beam search then drops every path that disagrees with the best one up to that word, or that
  * would still continue it, so the word can never change again. A word nothing follows yet (the
- * last one before a pause) is sealed after a longer pause, `sealAfterFrames` (pieces of one word
- * can be several frames apart; sealing it too early splits it), and, with a lexicon, only when
- * it is a complete word: a later piece can then only start a new word. End of turn and
+ * last one before a pause) is sealed once the stream's VAD has heard DEFAULT_VAD_SEAL_MS of
+ * silence after it (VadSilence), else after a longer pause of decoded frames, `sealAfterFrames`
+ * (pieces of one word can be several frames apart; sealing it too early splits it), and, with a
+ * lexicon, only when it is a complete word: a later piece can then only start a new word
+ * (lastWordSealed: the one rule every search applies). End of turn and
  * ForceEndpoint commit everything at once (stream/asr-stream.ts). The delay to final is thereby
  * bounded instead of lasting until all paths happen to agree, which with a language model took
  * seconds. `null` turns the policy off: a beam search then commits only the prefix all its paths
@@ -22,6 +24,21 @@
 export const DEFAULT_FINALIZE_AFTER_MS = 120;
 /** The pause after which a word nothing follows is sealed (never shorter than the bound). */
 export const SEAL_AFTER_MS = 450;
+
+/**
+ * The VAD seal (default): the last word before a pause is sealed once the stream's VAD has seen
+ * this much continuous silence (windows below the stream's vadThreshold) right after it, instead
+ * of waiting SEAL_AFTER_MS of decoded frames. A stop closure inside a word is far shorter, so
+ * waiting for this much VAD silence does not split words the way an early decoded-frames seal
+ * did. Chosen by measurement (docs/benchmarks.md, "Streaming latency").
+ */
+export const DEFAULT_VAD_SEAL_MS = 200;
+/**
+ * How much later than the last token's audio (its frame end minus the model's token lag) the
+ * VAD may place the start of the silence: Silero turns below its threshold a window or two after
+ * speech ends, and a token's lag varies around the model's mean.
+ */
+export const VAD_SEAL_ONSET_SLACK_MS = 100;
 
 /** Frames of pause before the last word is sealed, for a bound of `bound` frames. */
 export function sealAfterFrames(bound: number, frameMs: number): number {
@@ -46,22 +63,113 @@ export interface GreedySeal {
   lastTokenFrame: number;
   /** The last emitted word is complete: nothing joins it any more. */
   sealed: boolean;
+  /** The stream's VAD, where the worker runs one (VadSilence). */
+  vad?: VadSilence | null;
 }
 
-export function createGreedySeal(): GreedySeal {
-  return { lastTokenFrame: -1, sealed: false };
+export function createGreedySeal(vad: VadSilence | null = null): GreedySeal {
+  return { lastTokenFrame: -1, sealed: false, vad };
 }
 
 /**
  * Greedy tokens are committed as they are decoded; only the last word stays open, waiting for
- * the next word to prove it ended. Seal it once `sealAfter` frames (sealAfterFrames) passed
- * without a token.
+ * the next word to prove it ended. Seal it by lastWordSealed: `sealAfter` frames
+ * (sealAfterFrames) without a token, or sooner on the VAD's word (`seal.vad`).
  * `decodedFrames`: frames decoded so far. Returns whether the last word is sealed.
  */
 export function sealGreedyWord(seal: GreedySeal, decodedFrames: number, sealAfter: number | null): boolean {
   if (sealAfter === null || seal.lastTokenFrame < 0) return false;
-  if (!seal.sealed && decodedFrames - (seal.lastTokenFrame + 1) >= sealAfter) seal.sealed = true;
+  if (!seal.sealed && lastWordSealed(seal.lastTokenFrame, decodedFrames, sealAfter, seal.vad)) seal.sealed = true;
   return seal.sealed;
+}
+
+/**
+ * The one seal rule of every search: may the word whose last token is at `tokenFrame`, with no
+ * token after it on the path, be closed now that `decodedFrames` are decoded? After `sealAfter`
+ * frames without a token (the fallback, and the only rule without a VAD), or as soon as the
+ * stream's VAD vouches for the pause (VadSilence.vouchesFor).
+ */
+export function lastWordSealed(tokenFrame: number, decodedFrames: number, sealAfter: number, vad: VadSilence | null | undefined): boolean {
+  if (decodedFrames - (tokenFrame + 1) >= sealAfter) return true;
+  return vad != null && vad.vouchesFor(tokenFrame, decodedFrames);
+}
+
+/**
+ * Where one stream's VAD heard silence, kept by the inference worker beside the stream's search
+ * (scheduler/stream-pipeline.ts) so a search can seal its last word without a round trip to the
+ * main thread, which applies the same threshold to end turns (endpointing/turn-detector.ts).
+ * Runs are kept, not only the current one: the VAD may be seconds ahead of the decoded audio (a
+ * client faster than real time), and the pause that matters is the one after the word.
+ */
+export class VadSilence {
+  /** Closed runs of silence [start, end) in ms of stream audio, oldest first. */
+  private runs: { start: number; end: number }[] = [];
+  /** Start of the run still open at `processedMs`, or -1 while the VAD hears speech. */
+  private openStart = -1;
+  private processed = 0;
+
+  constructor(
+    private readonly windowMs: number,
+    /** Speech probability at and above which a window is speech: the stream's vadThreshold. */
+    public threshold: number,
+    /** Continuous silence needed (DEFAULT_VAD_SEAL_MS). */
+    readonly sealMs: number,
+    /** The model's token lag (ModelDescription.tokenDelayMs). */
+    private readonly tokenDelayMs: number,
+    /** The model's output frame (the searches count frames). */
+    private readonly frameMs: number,
+  ) {}
+
+  get processedMs(): number {
+    return this.processed;
+  }
+
+  /** The length of the silence still running at the VAD's position (0 in speech). */
+  get openRunMs(): number {
+    return this.openStart < 0 ? 0 : this.processed - this.openStart;
+  }
+
+  onWindow(prob: number): void {
+    const start = this.processed;
+    this.processed += this.windowMs;
+    if (prob < this.threshold) {
+      if (this.openStart < 0) this.openStart = start;
+    } else if (this.openStart >= 0) {
+      this.runs.push({ start: this.openStart, end: start });
+      this.openStart = -1;
+    }
+  }
+
+  /** Runs that ended before `ms` can no longer vouch for a word the search still holds. */
+  forgetBefore(ms: number): void {
+    let i = 0;
+    while (i < this.runs.length && this.runs[i].end < ms) i++;
+    if (i > 0) this.runs.splice(0, i);
+  }
+
+  /**
+   * A word whose last token is at output frame `tokenFrame` may be sealed with `decodedFrames`
+   * decoded when one run of silence began no later than the token's audio (allowing
+   * VAD_SEAL_ONSET_SLACK_MS), lasted `sealMs` past both, and every token of the speech before it
+   * has been decoded (the decoded audio reaches the silence's start plus the token lag), so no
+   * piece of the word can still arrive.
+   */
+  vouchesFor(tokenFrame: number, decodedFrames: number): boolean {
+    const decodedMs = decodedFrames * this.frameMs;
+    const audioEnd = (tokenFrame + 1) * this.frameMs - this.tokenDelayMs;
+    const check = (start: number, end: number): boolean => {
+      if (start > audioEnd + VAD_SEAL_ONSET_SLACK_MS) return false;
+      const from = Math.max(start, audioEnd);
+      return end - from >= this.sealMs && decodedMs >= from + this.tokenDelayMs;
+    };
+    if (this.openStart >= 0 && check(this.openStart, this.processed)) return true;
+    for (let i = this.runs.length - 1; i >= 0; i--) {
+      const r = this.runs[i];
+      if (r.end <= audioEnd) break;
+      if (check(r.start, r.end)) return true;
+    }
+    return false;
+  }
 }
 
 /** A greedy search emitted a token: its word is open again (a new one, or the sealed one's successor). */

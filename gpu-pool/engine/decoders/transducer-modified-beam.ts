@@ -1,4 +1,5 @@
 import type { ChunkResult, DecodedToken } from './chunk-result.ts';
+import { lastWordSealed, type VadSilence } from './finalization.ts';
 import type { TransducerNets } from './transducer-greedy.ts';
 
 /**
@@ -33,11 +34,29 @@ export interface BeamState {
   sealAfter: number;
   /** Token count of a sealed word's end: a path that long may only go on with a new word. */
   sealedAt: number;
+  /** The stream's VAD, where the worker runs one: it may seal the last word early (finalization.ts). */
+  vad: VadSilence | null;
 }
 
-export function createBeamState(contextSize: number, blankId: number, beam = 4, policy: { startsWord: Uint8Array; finalizeAfter: number | null; sealAfter: number } | null = null): BeamState {
+export function createBeamState(
+  contextSize: number,
+  blankId: number,
+  beam = 4,
+  policy: { startsWord: Uint8Array; finalizeAfter: number | null; sealAfter: number; vad?: VadSilence | null } | null = null,
+): BeamState {
   const ys = [...Array(contextSize - 1).fill(-1), blankId];
-  return { hyps: [{ ys, frames: [], probs: [], logProb: 0 }], emitted: 0, frameOffset: 0, contextSize, beam, startsWord: policy?.startsWord ?? null, finalizeAfter: policy?.finalizeAfter ?? null, sealAfter: policy?.sealAfter ?? Infinity, sealedAt: -1 };
+  return {
+    hyps: [{ ys, frames: [], probs: [], logProb: 0 }],
+    emitted: 0,
+    frameOffset: 0,
+    contextSize,
+    beam,
+    startsWord: policy?.startsWord ?? null,
+    finalizeAfter: policy?.finalizeAfter ?? null,
+    sealAfter: policy?.sealAfter ?? Infinity,
+    sealedAt: -1,
+    vad: policy?.vad ?? null,
+  };
 }
 
 function logAdd(a: number, b: number): number {
@@ -96,6 +115,15 @@ export async function transducerModifiedBeam(nets: TransducerNets, s: BeamState,
     s.hyps = [...merged.values()];
   }
   s.frameOffset += frames;
+  return settle(s, frames, blankProbs);
+}
+
+/**
+ * The finalisation policy and the emission of what is settled, after `frames` new frames (0: the
+ * stream's VAD heard more silence since the last chunk, which may seal the last word now).
+ */
+export function settle(s: BeamState, frames = 0, blankProbs = new Float32Array(0)): ChunkResult {
+  const c = s.contextSize;
   if (s.finalizeAfter !== null && s.startsWord) commitOldWords(s, s.startsWord, s.finalizeAfter);
   // Emit the prefix all paths agree on.
   const stable = commonPrefix(s.hyps.map((h) => h.ys)) - c;
@@ -117,9 +145,9 @@ function commitOldWords(s: BeamState, startsWord: Uint8Array, bound: number): vo
   const limit = s.frameOffset - bound;
   let end = -1; // tokens in the committed prefix
   for (let i = n - 1; i >= s.emitted && i >= 0; i--) {
-    if (best.frames[i] + 1 > limit) continue;
-    // The last token: sealed only after the longer pause (finalization.ts).
-    if (i === n - 1 ? s.frameOffset - (best.frames[i] + 1) >= s.sealAfter : startsWord[best.ys[c + i + 1]]) {
+    // The last token: sealed only once the pause proves its word ended (finalization.ts).
+    const closed = i === n - 1 ? lastWordSealed(best.frames[i], s.frameOffset, s.sealAfter, s.vad) : best.frames[i] + 1 <= limit && startsWord[best.ys[c + i + 1]] === 1;
+    if (closed) {
       end = i + 1;
       break;
     }

@@ -1,6 +1,6 @@
 import { ctcGreedyStep, type CtcGreedyState } from '../decoders/ctc-greedy.ts';
 import { createPrefixBeamState, ctcPrefixBeamStep, finalizePrefixBeam, keytermWords, type PrefixBeamContext, type PrefixBeamState } from '../decoders/ctc-prefix-beam.ts';
-import { greedySealFrames } from '../decoders/finalization.ts';
+import { createGreedySeal, greedySealFrames, sealGreedyWord, type VadSilence } from '../decoders/finalization.ts';
 import { loadBeamContext, readTokenDelayMs } from '../models/beam-settings.ts';
 import type { ChunkResult, DecodedToken } from '../decoders/chunk-result.ts';
 import type { FrontEnd } from '../features/front-end.ts';
@@ -54,9 +54,14 @@ export class CtcRecognizer implements Recognizer<CtcStream> {
     return this.model.createFrontEnd();
   }
 
-  createState(decoding: DecodingMethod, keyterms: readonly string[] = []): CtcStream {
-    const beam = decoding === 'modified_beam_search' ? createPrefixBeamState(this.beamContext, keyterms) : null;
-    return { model: this.model.createState(), ctc: { prev: -1, frameOffset: 0 }, beam };
+  createState(decoding: DecodingMethod, keyterms: readonly string[] = [], vad: VadSilence | null = null): CtcStream {
+    const beam = decoding === 'modified_beam_search' ? createPrefixBeamState(this.beamContext, keyterms, vad) : null;
+    return { model: this.model.createState(), ctc: { prev: -1, frameOffset: 0, seal: createGreedySeal(vad) }, beam };
+  }
+
+  reseal(state: CtcStream): ChunkResult {
+    if (state.beam) return ctcPrefixBeamStep(this.beamContext, state.beam, new Float32Array(0), 0, this.model.tokens.symbols.length);
+    return { tokens: [], frames: 0, blankProbs: new Float32Array(0), wordClosed: sealGreedyWord((state.ctc.seal ??= createGreedySeal()), state.ctc.frameOffset, this.greedySealAfter) };
   }
 
   setKeyterms(state: CtcStream, keyterms: readonly string[]): void {

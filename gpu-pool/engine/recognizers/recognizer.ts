@@ -1,5 +1,6 @@
 import type { ModelCapabilities } from '../api.ts';
 import type { ChunkResult, DecodedToken } from '../decoders/chunk-result.ts';
+import type { VadSilence } from '../decoders/finalization.ts';
 import type { FrontEnd } from '../features/front-end.ts';
 import type { DecodingMethod, ModelDescription } from '../models/model.ts';
 import type { TokenTable } from '../models/tokens.ts';
@@ -24,8 +25,17 @@ export interface Recognizer<S = unknown> {
   readonly tokens: TokenTable;
   readonly capabilities: RecognizerCapabilities;
   createFrontEnd(): FrontEnd;
-  /** A stream's model state and search state. */
-  createState(decoding: DecodingMethod, keyterms?: readonly string[]): S;
+  /**
+   * A stream's model state and search state. `vad`: where the stream's VAD heard silence (kept
+   * by the worker), so its search can seal the last word before a pause early (finalization.ts).
+   */
+  createState(decoding: DecodingMethod, keyterms?: readonly string[], vad?: VadSilence | null): S;
+  /**
+   * The seal rule again, with no new frames: the VAD heard more silence since the last chunk, and
+   * waiting for the next chunk (up to chunkMs) would hold the last word back. What it settles
+   * (frames 0). A recognizer without it seals at its next chunk.
+   */
+  reseal?(state: S): ChunkResult;
   /** Run one chunk of each stream in one batched network call, then each stream's search. */
   runBatch(states: S[], chunks: Float32Array[]): Promise<ChunkResult[]>;
   /** Replace the words a stream's search favours (searches in capabilities.keytermDecodings; others ignore them). */

@@ -1,6 +1,6 @@
 import { initialContext, transducerGreedy, type GreedyState } from '../decoders/transducer-greedy.ts';
-import { createBeamState, finalizeBeam, transducerModifiedBeam, type BeamState } from '../decoders/transducer-modified-beam.ts';
-import { finalizeAfterFrames, greedySealFrames } from '../decoders/finalization.ts';
+import { createBeamState, finalizeBeam, settle, transducerModifiedBeam, type BeamState } from '../decoders/transducer-modified-beam.ts';
+import { createGreedySeal, finalizeAfterFrames, greedySealFrames, sealGreedyWord, type VadSilence } from '../decoders/finalization.ts';
 import { readTokenDelayMs } from '../models/beam-settings.ts';
 import type { ChunkResult, DecodedToken } from '../decoders/chunk-result.ts';
 import type { FrontEnd } from '../features/front-end.ts';
@@ -52,14 +52,20 @@ export class TransducerRecognizer implements Recognizer<TransducerStream> {
     return this.model.createFrontEnd();
   }
 
-  createState(method: DecodingMethod): TransducerStream {
+  createState(method: DecodingMethod, _keyterms: readonly string[] = [], vad: VadSilence | null = null): TransducerStream {
     const m = this.model;
     return {
       model: m.createState(),
       method,
-      greedy: { context: initialContext(m.contextSize, m.blankId), decoderOut: null, frameOffset: 0 },
-      beam: method === 'modified_beam_search' ? createBeamState(m.contextSize, m.blankId, BEAM, { startsWord: this.startsWord, finalizeAfter: this.finalizeAfter, sealAfter: this.greedySealAfter ?? Infinity }) : null,
+      greedy: { context: initialContext(m.contextSize, m.blankId), decoderOut: null, frameOffset: 0, seal: createGreedySeal(vad) },
+      beam: method === 'modified_beam_search' ? createBeamState(m.contextSize, m.blankId, BEAM, { startsWord: this.startsWord, finalizeAfter: this.finalizeAfter, sealAfter: this.greedySealAfter ?? Infinity, vad }) : null,
     };
+  }
+
+  reseal(state: TransducerStream): ChunkResult {
+    if (state.beam) return settle(state.beam);
+    const g = state.greedy;
+    return { tokens: [], frames: 0, blankProbs: new Float32Array(0), wordClosed: sealGreedyWord((g.seal ??= createGreedySeal()), g.frameOffset, this.greedySealAfter) };
   }
 
   setKeyterms(): void {

@@ -3,7 +3,7 @@ import { SileroVad } from '../endpointing/silero-vad.ts';
 import { loadRecognizer } from '../recognizers/load-recognizer.ts';
 import type { Recognizer } from '../recognizers/recognizer.ts';
 import type { AsrChunkMessage, FromWorker, StreamCommand, StreamResult, ToWorker, WorkerSettings } from './messages.ts';
-import { StreamPipeline } from './stream-pipeline.ts';
+import { StreamPipeline, type VadSealSettings } from './stream-pipeline.ts';
 
 /**
  * An inference worker: owns the recognizer (model sessions and searches) and the per-stream state of the streams pinned
@@ -38,6 +38,16 @@ async function init(): Promise<void> {
   port.on('message', onMessage);
 }
 
+/**
+ * A stream's VAD seal (decoders/finalization.ts): only with a VAD and the finalisation policy on
+ * (with the policy off a beam search commits what all its paths share, and greedy words wait
+ * for the next word).
+ */
+function vadSeal(threshold: number | undefined): VadSealSettings | null {
+  if (!vad || settings.vadSealMs == null || settings.finalizeAfterMs === null) return null;
+  return { threshold: threshold ?? 0.5, sealMs: settings.vadSealMs, tokenDelayMs: settings.tokenDelayMs ?? recognizer.description.tokenDelayMs ?? 0 };
+}
+
 function vadRateFor(modelRate: number): number {
   return modelRate === 8000 ? 8000 : 16000;
 }
@@ -63,7 +73,7 @@ function apply(msg: StreamCommand): 'none' | 'later' | 'now' {
   switch (msg.type) {
     case 'open':
       try {
-        streams.set(msg.id, new StreamPipeline(msg.id, msg.inputRate, recognizer, msg.decoding, vad, msg.keyterms));
+        streams.set(msg.id, new StreamPipeline(msg.id, msg.inputRate, recognizer, msg.decoding, vad, msg.keyterms, vadSeal(msg.vadThreshold)));
       } catch (err) {
         // e.g. a beam search whose decoding.json (loaded on first use) is broken: this stream only.
         post({ type: 'stream_error', id: msg.id, code: 'MODEL_ERROR', message: (err as Error).message ?? String(err) });
@@ -95,6 +105,11 @@ function apply(msg: StreamCommand): 'none' | 'later' | 'now' {
     case 'keyterms': {
       const s = streams.get(msg.id);
       if (s) recognizer.setKeyterms(s.modelState, msg.keyterms);
+      return 'none';
+    }
+    case 'vad_threshold': {
+      const s = streams.get(msg.id);
+      if (s?.silence) s.silence.threshold = msg.threshold;
       return 'none';
     }
     case 'close':
@@ -136,6 +151,7 @@ async function cycle(): Promise<void> {
         flushOut(asrOut, vadOut);
       }
       await runVad(vadOut);
+      reseal(asrOut);
       flushOut(asrOut, vadOut);
     }
     for (const s of streams.values()) {
@@ -192,8 +208,29 @@ async function runAsr(batch: StreamPipeline[], out: Map<string, AsrChunkMessage[
   }
 }
 
+/**
+ * Between chunks, the VAD may have heard enough silence to seal a stream's last word: the search
+ * re-applies its seal rule at once instead of at its next chunk, up to a chunk (300 ms) later.
+ * Only what changed is posted.
+ */
+function reseal(out: Map<string, AsrChunkMessage[]>): void {
+  if (!recognizer.reseal) return;
+  for (const s of streams.values()) {
+    if (!s.wantsReseal) continue;
+    s.vadSinceSeal = false;
+    try {
+      const r = recognizer.reseal(s.modelState);
+      if (r.tokens.length > 0 || (r.wordClosed === true && !s.lastWordClosed)) push(out, s.id, r);
+    } catch (err) {
+      fail(s, err);
+    }
+  }
+}
+
 function push(out: Map<string, AsrChunkMessage[]>, id: string, r: AsrChunkMessage): void {
-  if (!streams.has(id)) return; // closed meanwhile
+  const s = streams.get(id);
+  if (!s) return; // closed meanwhile
+  s.noteResult(r);
   const list = out.get(id) ?? [];
   list.push(r);
   out.set(id, list);
@@ -207,6 +244,7 @@ async function runVad(out: Map<string, number[]>): Promise<void> {
     try {
       const probs = await vad.runBatch(ready.map((s) => s.vadState!));
       ready.forEach((s, i) => {
+        s.noteVad(probs[i]);
         const list = out.get(s.id) ?? [];
         list.push(probs[i]);
         out.set(s.id, list);

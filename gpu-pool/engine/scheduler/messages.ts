@@ -13,18 +13,24 @@ export interface WorkerSettings {
   preloadSearch: boolean;
   /** The searches' finalisation policy (decoders/finalization.ts): ms, null = off, undefined = default. */
   finalizeAfterMs?: number | null;
+  /** The VAD seal's silence (decoders/finalization.ts): ms, null = off. */
+  vadSealMs?: number | null;
+  /** The model's token lag as the main thread applies it (ASR_TOKEN_DELAY_MS); undefined = the model's. */
+  tokenDelayMs?: number;
   batchWindowMs: number;
   maxBatchSize: number;
 }
 
 /** One stream's command. Audio is float samples at the stream's input rate. */
 export type StreamCommand =
-  | { type: 'open'; id: string; inputRate: number; decoding: DecodingMethod; keyterms: string[] }
+  | { type: 'open'; id: string; inputRate: number; decoding: DecodingMethod; keyterms: string[]; vadThreshold?: number }
   | { type: 'audio'; id: string; samples: Float32Array }
   | { type: 'flush'; id: string; reqId: number }
   /** The main thread ended the turn: the search commits its best path and starts a new sentence. */
   | { type: 'end_turn'; id: string }
   | { type: 'keyterms'; id: string; keyterms: string[] }
+  /** UpdateConfiguration changed the stream's vad_threshold: the VAD seal follows it. */
+  | { type: 'vad_threshold'; id: string; threshold: number }
   | { type: 'close'; id: string };
 
 /**

@@ -1,7 +1,19 @@
 import { StreamingResampler } from '../audio/resampler.ts';
+import type { ChunkResult } from '../decoders/chunk-result.ts';
+import { SEAL_AFTER_MS, VadSilence } from '../decoders/finalization.ts';
 import type { SileroVad, VadStreamState } from '../endpointing/silero-vad.ts';
 import type { FrontEnd } from '../features/front-end.ts';
 import type { DecodingMethod, Recognizer } from '../recognizers/recognizer.ts';
+
+/** The VAD seal of a stream's search (decoders/finalization.ts): off where null. */
+export interface VadSealSettings {
+  /** The stream's vadThreshold (the main thread's turn detector applies the same). */
+  threshold: number;
+  /** Continuous silence that seals the last word. */
+  sealMs: number;
+  /** The model's token lag. */
+  tokenDelayMs: number;
+}
 
 /**
  * Everything one stream owns inside an inference worker: resampler, model front end
@@ -17,6 +29,14 @@ export class StreamPipeline {
   waitingSince = 0;
   pendingFlushes: number[] = [];
   failed = false;
+  /** Where the VAD heard silence, read by the search's seal; null without a VAD or seal. */
+  readonly silence: VadSilence | null;
+  private decodedFrames = 0;
+  private readonly frameMs: number;
+  /** What the last result handed out said: the main thread already shows the last word closed. */
+  lastWordClosed = false;
+  /** The VAD heard more since the search last applied its seal rule. */
+  vadSinceSeal = false;
 
   constructor(
     readonly id: string,
@@ -25,11 +45,14 @@ export class StreamPipeline {
     decoding: DecodingMethod,
     private readonly vad: SileroVad | null,
     keyterms: readonly string[] = [],
+    seal: VadSealSettings | null = null,
   ) {
     const rate = model.description.sampleRate;
+    this.frameMs = model.description.frameMs;
+    this.silence = vad && seal ? new VadSilence(vad.windowMs, seal.threshold, seal.sealMs, seal.tokenDelayMs, this.frameMs) : null;
     this.resampler = inputRate === rate ? null : new StreamingResampler(inputRate, rate);
     this.frontEnd = model.createFrontEnd();
-    this.modelState = model.createState(decoding, keyterms);
+    this.modelState = model.createState(decoding, keyterms, this.silence);
     this.vadState = vad ? vad.createState() : null;
     this.vadResampler = vad && vad.sampleRate !== rate ? new StreamingResampler(rate, vad.sampleRate) : null;
   }
@@ -51,6 +74,31 @@ export class StreamPipeline {
     this.frontEnd.accept(samples);
     if (before === 0 && this.frontEnd.readyCount > 0) this.waitingSince = performance.now();
     if (this.vad && this.vadState) this.vad.accept(this.vadState, this.vadResampler ? this.vadResampler.process(samples) : samples);
+  }
+
+  /** A result of this stream's search was handed out. */
+  noteResult(r: ChunkResult): void {
+    this.decodedFrames += r.frames;
+    if (r.frames > 0) this.vadSinceSeal = false;
+    this.lastWordClosed = r.wordClosed === true;
+    // Silence that ended well before what the search still holds can no longer seal anything.
+    this.silence?.forgetBefore(this.decodedFrames * this.frameMs - 4 * SEAL_AFTER_MS);
+  }
+
+  /** One VAD window's speech probability. */
+  noteVad(prob: number): void {
+    if (!this.silence) return;
+    this.silence.onWindow(prob);
+    this.vadSinceSeal = true;
+  }
+
+  /**
+   * Worth asking the search to re-apply its seal rule without new frames: the VAD heard more
+   * silence since the last chunk, a run long enough to vouch for a word, and the last word shown
+   * is still open.
+   */
+  get wantsReseal(): boolean {
+    return !this.failed && this.silence !== null && this.vadSinceSeal && !this.lastWordClosed && this.decodedFrames > 0 && this.silence.openRunMs >= this.silence.sealMs;
   }
 
   get hasAsrWork(): boolean {

@@ -34,6 +34,7 @@ export interface StreamHost {
       | { type: 'flush'; reqId: number }
       | { type: 'end_turn' }
       | { type: 'keyterms'; keyterms: string[] }
+      | { type: 'vad_threshold'; threshold: number }
       | { type: 'close' },
   ): void;
   detach(stream: EngineStream): void;
@@ -117,6 +118,7 @@ export class EngineStream implements AsrStream {
   updateOptions(options: Partial<TurnDetectionOptions>): void {
     validateTurnOptions(options);
     this.turn.update(options);
+    if (options.vadThreshold !== undefined && !this.closed) this.host.send(this, { type: 'vad_threshold', threshold: options.vadThreshold });
   }
 
   updateKeyterms(keyterms: string[]): void {
