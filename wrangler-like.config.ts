@@ -1,7 +1,9 @@
 /**
  * Earshot's deployment manifest, in the spirit of a wrangler.toml: which functions exist, the
  * routes they serve, the roles (processes) that serve them, and the bindings they are given.
- * runtime/roles/gateway.ts mounts every function declared for its role from this file.
+ * runtime/roles/gateway.ts mounts every function declared for its role from this file, and calls
+ * the hooks a function declares here (drain on stop, licence failure). The runtime imports nothing
+ * else of functions/ but their index.ts entry points (gpu-pool/dependencies.test.ts).
  */
 import { createHealthRoutes, HEALTH_PATHS, modelReadiness } from './functions/health/index.ts';
 import { createLicenceRoutes } from './functions/license/index.ts';
@@ -49,6 +51,9 @@ export default defineConfig({
           live: b.live,
           upgradeWebSocket: b.upgradeWebSocket,
         }),
+      // Warning 3103 to live sessions, 1013 for newcomers, Error 3005 for whoever outlasts the grace.
+      drain: (b, graceMs) => b.live.drain(graceMs),
+      onLicenceFailed: (b, failure) => b.live.licenceFailed(failure),
     },
     {
       name: 'health',

@@ -7,12 +7,12 @@ import type { Hono } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import type { AsrPool } from '../gpu-pool/client/api.ts';
-import type { LiveSessions } from '../functions/streaming/live-sessions.ts';
-import type { Punctuator } from '../functions/streaming/punctuation/punctuator.ts';
+import type { LiveSessions, Punctuator } from '../functions/streaming/index.ts';
 import type { RuntimeConfig, Role } from './config/index.ts';
 import type { Logger } from './logger.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { SessionLifecycleHandle } from './sessions/index.ts';
+import type { LicenceFailure } from './sessions/lifecycle.ts';
 
 export interface Bindings {
   config: RuntimeConfig;
@@ -37,6 +37,14 @@ export interface FunctionDeclaration {
   /** A function a setting can switch off (absent = always on); off means not mounted at all: 404. */
   enabled?(config: RuntimeConfig): boolean;
   mount(bindings: Bindings): Hono;
+  /**
+   * On stop (SIGTERM), before the listeners close: what the function does so its clients can
+   * finish, resolving when it is done. The runtime owns the timing (DRAIN_GRACE_MS), the function
+   * what its clients are told.
+   */
+  drain?(bindings: Bindings, graceMs: number): Promise<void>;
+  /** The licence failed (expired, revoked, trust window over): what the function ends. */
+  onLicenceFailed?(bindings: Bindings, failure: LicenceFailure): void;
 }
 
 export interface BindingDeclaration {

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { StreamingMetrics } from '../functions/streaming/metrics.ts';
+import type { StreamingMetrics } from '../functions/streaming/index.ts';
 
 export interface GatewayMetrics {
   readonly registry: Registry;

@@ -1,3 +1,2 @@
 export { createReferenceLicenceServer, type ReferenceLicenceServer } from './licence-server.ts';
 export { createReferenceUsageTracker, type ReferenceUsageTracker } from './usage-tracker.ts';
-export { listen } from './listen.ts';

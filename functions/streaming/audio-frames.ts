@@ -6,11 +6,9 @@
  * more audio after it (Terminate, or silence until it closes). Audio arriving after a short frame
  * proves it was not the last one, and the session fails with that short frame's duration.
  */
+import { MAX_FRAME_MS, MIN_FRAME_MS } from '../../runtime/config/limits.ts';
 import { CloseCode, ErrorText, ProtocolError } from './protocol-errors.ts';
 import type { Encoding } from './query-params.ts';
-
-export const MIN_FRAME_MS = 50;
-export const MAX_FRAME_MS = 1000;
 
 export function bytesPerSample(encoding: Encoding): number {
   return encoding === 'pcm_s16le' ? 2 : 1;

@@ -2,8 +2,9 @@
  * The gateway's live sessions: what a SIGTERM drain waits for, what a licence failure ends,
  * and whether new sessions are accepted at all.
  */
+import type { LicenceFailure } from '../../runtime/sessions/lifecycle.ts';
 import { drainCutOff, drainWarningText } from './drain.ts';
-import type { ProtocolError } from './protocol-errors.ts';
+import { ProtocolError } from './protocol-errors.ts';
 import { WarningCode } from './server-messages.ts';
 import type { StreamingSession } from './session.ts';
 
@@ -35,6 +36,11 @@ export class LiveSessions {
   /** Ends every live session with this error (licence failure, end of a drain). */
   endAll(error: ProtocolError): void {
     for (const session of [...this.sessions]) session.fail(error);
+  }
+
+  /** The licence failed: every live session ends with the lifecycle's code and reason (usually 1008). */
+  licenceFailed(failure: LicenceFailure): void {
+    this.endAll(new ProtocolError(failure.code, failure.reason));
   }
 
   /**

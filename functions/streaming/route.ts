@@ -7,13 +7,11 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { WebSocket } from 'ws';
-import type { SessionLifecycle } from '../../runtime/sessions/lifecycle.ts';
 import { CLIENT_AUDIO_BURST_SECONDS } from '../../runtime/config/limits.ts';
 import { frameDurationMs } from './audio-frames.ts';
 import { ClientBudgets, type ClientAudioBudget } from './client-budget.ts';
 import { refuseWhileDraining } from './drain.ts';
-import { LiveSessions } from './live-sessions.ts';
-import { ProtocolError } from './protocol-errors.ts';
+import type { LiveSessions } from './live-sessions.ts';
 import { parseStreamingParams } from './query-params.ts';
 import { StreamingSession, type SessionDeps } from './session.ts';
 
@@ -109,9 +107,4 @@ export function createStreamingRoutes(deps: StreamingRouteDeps): Hono {
 
   for (const path of STREAMING_PATHS) app.get(path, gate, upgrade);
   return app;
-}
-
-/** Ends live sessions when the licence fails (policy: Error with the lifecycle's code, usually 1008). */
-export function endSessionsOnLicenceFailure(lifecycle: SessionLifecycle, live: LiveSessions): () => void {
-  return lifecycle.onLicenceFailed((failure) => live.endAll(new ProtocolError(failure.code, failure.reason)));
 }

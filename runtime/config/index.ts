@@ -4,9 +4,7 @@
  */
 import { z } from 'zod';
 import { grpcAsrPoolOptionsFromEnv, type GrpcAsrPoolOptions } from '../../gpu-pool/client/index.ts';
-import { parseSpeechModelRoutes, speechModelTable } from '../../functions/streaming/speech-models.ts';
-import type { StreamingConfig } from '../../functions/streaming/session.ts';
-import { DEFAULT_PUNCTUATION_MODEL_DIR } from '../../functions/streaming/punctuation/punctuator.ts';
+import { DEFAULT_PUNCTUATION_MODEL_DIR, parseSpeechModelRoutes, speechModelTable, type StreamingConfig } from '../../functions/streaming/index.ts';
 import { readSessionsConfig, type SessionsConfig } from '../sessions/config.ts';
 import { envSchema, ROLES, type Role } from './schema.ts';
 

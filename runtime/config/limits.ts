@@ -4,8 +4,11 @@
  * docs/security.md list them from this file; a variable that overrides one is validated in
  * schema.ts (or sessions/config.ts) against the bounds given here.
  */
-import { MAX_FRAME_MS } from '../../functions/streaming/audio-frames.ts';
 import { MAX_SAMPLE_RATE } from '../../gpu-pool/session-settings.ts';
+
+/** The frame rule (functions/streaming/audio-frames.ts): every binary frame holds 50–1000 ms of audio, else 3007. */
+export const MIN_FRAME_MS = 50;
+export const MAX_FRAME_MS = 1000;
 
 /** The largest legal audio frame: 1000 ms of 96 kHz pcm_s16le. */
 export const LARGEST_AUDIO_FRAME_BYTES = (MAX_SAMPLE_RATE * MAX_FRAME_MS * 2) / 1000;

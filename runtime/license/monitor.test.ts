@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLicenceRoutes } from '../../functions/license/index.ts';
 import { createReferenceLicenceServer } from '../../functions/reference/licence-server.ts';
-import { listen } from '../../functions/reference/listen.ts';
+import { listen } from '../roles/listeners.ts';
 import { generateLicenceKeyPair, signLicence } from '../../scripts/license/licence-signer.ts';
 import { createLogger } from '../logger.ts';
 import { startLicenceProxy } from '../roles/license-proxy.ts';

@@ -1,16 +1,18 @@
 /**
  * The gateway role: the public streaming API. Mounts the functions declared for its role in
  * wrangler-like.config.ts on one Hono app, serves it on PORT (and TLS_PORT), and drains on stop:
- * no new sessions (health turns 503), live ones get DRAIN_GRACE_MS to finish, then Error 3005.
+ * each function's declared drain hook gets DRAIN_GRACE_MS (streaming: no new sessions, health
+ * turns 503, live ones get the grace to finish, then Error 3005); a licence failure goes to each
+ * function's onLicenceFailed hook.
  */
 import { Hono } from 'hono';
 import manifest from '../../wrangler-like.config.ts';
 import { createGrpcAsrPool } from '../../gpu-pool/client/index.ts';
 import type { AsrPool } from '../../gpu-pool/client/api.ts';
-import { endSessionsOnLicenceFailure, LiveSessions, MAX_MESSAGE_BYTES } from '../../functions/streaming/index.ts';
-import { OnnxPunctuator, type Punctuator } from '../../functions/streaming/punctuation/punctuator.ts';
-import { functionsFor, type Bindings } from '../bindings.ts';
+import { LiveSessions, OnnxPunctuator, type Punctuator } from '../../functions/streaming/index.ts';
+import { functionsFor, type Bindings, type FunctionDeclaration } from '../bindings.ts';
 import type { Role, RuntimeConfig } from '../config/index.ts';
+import { MAX_MESSAGE_BYTES } from '../config/limits.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { createGatewayMetrics } from '../metrics.ts';
 import { createSessionLifecycle, type SessionLifecycleHandle } from '../sessions/index.ts';
@@ -53,14 +55,18 @@ export async function startGateway(config: RuntimeConfig, deps: GatewayDeps = {}
   const punctuator = await loadPunctuator(config.punctuationModelDir, logger);
   const bindings: Bindings = { config, asrPool: pool, sessions, live, upgradeWebSocket, metrics, logger, punctuator };
 
+  const mounted: FunctionDeclaration[] = [];
   for (const declaration of functionsFor(manifest, deps.role ?? 'gateway')) {
     if (declaration.enabled && !declaration.enabled(config)) continue;
     const routes = declaration.mount(bindings);
     const missing = declaration.routes.filter((path) => !routes.routes.some((route) => route.path === path));
     if (missing.length > 0) throw new Error(`function '${declaration.name}' does not serve its declared routes: ${missing.join(', ')}`);
     app.route('/', routes);
+    mounted.push(declaration);
   }
-  const stopLicenceWatch = endSessionsOnLicenceFailure(sessions, live);
+  const stopLicenceWatch = sessions.onLicenceFailed((failure) => {
+    for (const declaration of mounted) declaration.onLicenceFailed?.(bindings, failure);
+  });
 
   const listeners: Listener[] = [await listenPlain(app, config.host, config.port, attach)];
   if (config.tls) listeners.push(await listenTls(app, config.host, config.tls, attach));
@@ -78,7 +84,7 @@ export async function startGateway(config: RuntimeConfig, deps: GatewayDeps = {}
     stop() {
       stopping ??= (async () => {
         logger.info({ liveSessions: live.size, graceMs: config.drainGraceMs }, 'draining');
-        await live.drain(config.drainGraceMs);
+        await Promise.all(mounted.map((declaration) => declaration.drain?.(bindings, config.drainGraceMs)));
         stopLicenceWatch();
         await Promise.all(listeners.map((listener) => listener.close()));
         if (ownsSessions) await sessions.close();

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import { createLicenceRoutes } from '../../functions/license/index.ts';
-import { listen } from '../../functions/reference/listen.ts';
 import type { Clock } from '../license/clock.ts';
 import { LicenceMonitor } from '../license/monitor.ts';
 import { publishLicence } from '../license/redis-mirror.ts';
@@ -9,6 +8,7 @@ import type { SessionsConfig } from '../sessions/config.ts';
 import { licenceMonitorOptions } from '../sessions/index.ts';
 import { connectRegistryRedis } from '../sessions/redis-connection.ts';
 import { registryKeys } from '../sessions/redis-registry.ts';
+import { listen } from './listeners.ts';
 import type { RoleHandle } from './role.ts';
 
 export interface LicenceProxyHandle extends RoleHandle {

@@ -1,7 +1,8 @@
 /**
  * The gateway's network listeners: plain HTTP/WebSocket on PORT (8080) and, when TLS_CERT_FILE
  * and TLS_KEY_FILE are set, HTTPS/wss on TLS_PORT for clients that insist on wss:// (the Node
- * SDK refuses ws://). Both serve the same app and the same WebSocket endpoint.
+ * SDK refuses ws://). Both serve the same app and the same WebSocket endpoint. listen() serves
+ * a plain HTTP app (the licence proxy's status, the reference upstreams).
  */
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -61,4 +62,11 @@ export async function listenTls(
   onServer(server as unknown as Server);
   const actual = await bound(server);
   return { url: `wss://${displayHost(host)}:${actual}`, port: actual, close: closer(server) };
+}
+
+/** Serves a plain HTTP app on a port (0 = any free port) and resolves once it is listening. */
+export async function listen(app: Hono, port: number, hostname = '0.0.0.0'): Promise<Listener> {
+  const server = serve({ fetch: app.fetch, port, hostname });
+  const actual = await bound(server);
+  return { url: `http://${displayHost(hostname)}:${actual}`, port: actual, close: closer(server) };
 }

@@ -1,7 +1,6 @@
-import { createReferenceLicenceServer, type ReferenceLicenceServer } from '../../functions/reference/licence-server.ts';
-import { listen } from '../../functions/reference/listen.ts';
-import { createReferenceUsageTracker, type ReferenceUsageTracker } from '../../functions/reference/usage-tracker.ts';
+import { createReferenceLicenceServer, createReferenceUsageTracker, type ReferenceLicenceServer, type ReferenceUsageTracker } from '../../functions/reference/index.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { listen } from './listeners.ts';
 import type { RoleHandle } from './role.ts';
 
 export interface ReferenceUpstreamHandle extends RoleHandle {

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createReferenceUsageTracker } from '../../functions/reference/usage-tracker.ts';
-import { listen } from '../../functions/reference/listen.ts';
+import { listen } from '../roles/listeners.ts';
 import { testTerms } from '../license/test-support.ts';
 import { staticLicence } from '../license/source.ts';
 import { createLogger } from '../logger.ts';
