@@ -1,9 +1,9 @@
 import { createStatefulGreedyState, statefulTransducerGreedy, type StatefulGreedyState } from '../decoders/transducer-greedy-stateful.ts';
-import { greedySealFrames } from '../decoders/finalization.ts';
+import { createGreedySeal, greedySealFrames, sealGreedyWord, type VadSilence } from '../decoders/finalization.ts';
 import { readTokenDelayMs } from '../models/beam-settings.ts';
 import type { ChunkResult, DecodedToken } from '../decoders/chunk-result.ts';
 import type { FrontEnd } from '../features/front-end.ts';
-import type { ModelDescription, StatefulTransducerModel } from '../models/model.ts';
+import type { DecodingMethod, ModelDescription, StatefulTransducerModel } from '../models/model.ts';
 import type { SessionSettings } from '../models/session.ts';
 import type { Recognizer, RecognizerCapabilities } from './recognizer.ts';
 
@@ -39,8 +39,14 @@ export class StatefulTransducerRecognizer implements Recognizer<StatefulTransduc
     return this.model.createFrontEnd();
   }
 
-  createState(): StatefulTransducerStream {
-    return { model: this.model.createState(), greedy: createStatefulGreedyState(this.model) };
+  createState(_decoding?: DecodingMethod, _keyterms?: readonly string[], vad: VadSilence | null = null): StatefulTransducerStream {
+    return { model: this.model.createState(), greedy: { ...createStatefulGreedyState(this.model), seal: createGreedySeal(vad) } };
+  }
+
+  /** The VAD heard more silence: the last word may be sealed without a new chunk (finalization.ts). */
+  reseal(state: StatefulTransducerStream): ChunkResult {
+    const g = state.greedy;
+    return { tokens: [], frames: 0, blankProbs: new Float32Array(0), wordClosed: sealGreedyWord((g.seal ??= createGreedySeal()), g.frameOffset, this.greedySealAfter) };
   }
 
   setKeyterms(): void {
