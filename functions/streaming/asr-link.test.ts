@@ -50,6 +50,7 @@ function scriptedPool(refuse: Record<number, AsrPoolError> = {}) {
       const worker: FakeWorker = { audio: [], emit: (event) => listener(event), finishes: 0, cancelled: false, configs: [req] };
       workers.push(worker);
       const session: AsrSession = {
+        accepted: { workerId: `w${workers.length}`, modelVersion: req.modelVersion, modelType: 't_one_ctc', capabilities: { decodings: ['greedy_search'], keytermDecodings: [] }, warnings: [] },
         sendAudio: (audio) => void worker.audio.push(audio),
         forceEndpoint: () => undefined,
         updateConfiguration: () => undefined,

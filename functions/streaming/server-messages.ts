@@ -86,4 +86,10 @@ export const WarningCode = {
   keytermsTruncated: 3102,
   /** The session ends soon: the server is shutting down (drain) or the session nears expiry. */
   sessionEndingSoon: 3103,
+  /**
+   * The served model cannot do what the session asked (keyterms_prompt with a search that cannot
+   * bias toward them, a search the model lacks); the session goes on without it. The text is the
+   * worker's (Accepted.warnings in asr.proto).
+   */
+  unsupportedByModel: 3104,
 } as const;

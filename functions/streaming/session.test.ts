@@ -5,7 +5,7 @@
  */
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { AsrPoolError, type AsrPool, type AsrSession, type AsrSessionEvent } from '../../gpu-pool/client/api.ts';
+import { AsrPoolError, type AsrAccepted, type AsrPool, type AsrSession, type AsrSessionEvent } from '../../gpu-pool/client/api.ts';
 import type { SessionEnd, SessionLifecycle } from '../../runtime/sessions/lifecycle.ts';
 import { parseStreamingParams } from './query-params.ts';
 import type { Punctuator } from './punctuation/punctuator.ts';
@@ -29,13 +29,15 @@ function fakeLifecycle(admitDelay = 0) {
   return { lifecycle, ended };
 }
 
-function fakePool(open: () => Promise<void>) {
+function fakePool(open: () => Promise<void>, warnings: string[] = []) {
   const received: Uint8Array[] = [];
   const keytermUpdates: string[][] = [];
   let listener: (event: AsrSessionEvent) => void = () => undefined;
   let cancelled = false;
   let forced = 0;
+  const accepted: AsrAccepted = { workerId: 'w1', modelVersion: 'en-default', modelType: 't_one_ctc', capabilities: { decodings: ['greedy_search'], keytermDecodings: [] }, warnings };
   const session: AsrSession = {
+    accepted,
     sendAudio: (audio) => void received.push(audio),
     forceEndpoint: () => void forced++,
     updateConfiguration: () => undefined,
@@ -297,6 +299,16 @@ describe('StreamingSession handshake details (issue 24)', () => {
     await s.start();
     expect(sent.map((m) => m.type)).toEqual(['Begin', 'Warning']);
     expect(sent[1]).toMatchObject({ warning_code: 3102 });
+  });
+
+  it("what the worker's model cannot do for the session (Accepted.warnings) reaches the client as Warning 3104, after Begin", async () => {
+    const cannot = "keyterms_prompt has no effect: the t_one_ctc model's greedy_search does not use keyterms; no search of this model can bias toward them";
+    const fake = fakePool(async () => undefined, [cannot]);
+    const { lifecycle } = fakeLifecycle();
+    const { s, sent } = session(fake.pool, lifecycle, `sample_rate=16000&keyterms_prompt=${encodeURIComponent(JSON.stringify(['Earshot']))}`);
+    await s.start();
+    await tick();
+    expect(sent).toEqual([expect.objectContaining({ type: 'Begin' }), { type: 'Warning', warning_code: 3104, warning: cannot }]);
   });
 
   it("a worker's refusal of a setting names the setting, not the worker's address", async () => {

@@ -239,7 +239,12 @@ export class StreamingSession {
       (event) => this.onAsrEvent(event),
     );
     link.opened.then(
-      () => this.metrics.asrOpen((performance.now() - opening) / 1000),
+      (asr) => {
+        this.metrics.asrOpen((performance.now() - opening) / 1000);
+        // What the model cannot do for this session is told, never silently dropped. Only the first
+        // worker's: one that takes the session over later was asked the same.
+        for (const warning of asr.accepted.warnings) this.warn(WarningCode.unsupportedByModel, warning);
+      },
       () => undefined,
     );
     return {
@@ -455,7 +460,7 @@ export class StreamingSession {
     this.close(`error:${protocolError.code}`);
   }
 
-  /** Tells the client the session will end soon (drain); non-fatal. */
+  /** A non-fatal Warning to the client (drain, what the model cannot do), while the session is open. */
   warn(code: number, text: string): void {
     if (this.open()) this.send({ type: 'Warning', warning_code: code, warning: text });
   }

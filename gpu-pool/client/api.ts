@@ -50,7 +50,27 @@ export class AsrPoolError extends Error {
   }
 }
 
+/** What the served model's recognizer can do: search names, "greedy_search" or "modified_beam_search". */
+export interface AsrCapabilities {
+  /** The searches a stream may be decoded with. */
+  decodings: string[];
+  /** The searches that favour a session's keyterms; with any other, keyterms have no effect. */
+  keytermDecodings: string[];
+}
+
+/** The worker's answer to the session's config (the proto's Accepted). */
+export interface AsrAccepted {
+  workerId: string;
+  modelVersion: string;
+  modelType: string;
+  capabilities: AsrCapabilities;
+  /** What the session asked for that it does not get, in words (e.g. keyterms with a search that cannot use them): each is for the client as a Warning. */
+  warnings: string[];
+}
+
 export interface AsrSession {
+  /** What the worker that took the session said when it accepted it. */
+  readonly accepted: AsrAccepted;
   sendAudio(audio: Uint8Array): void;
   forceEndpoint(): void;
   updateConfiguration(turnDetection: Partial<TurnDetectionOptions>): void;

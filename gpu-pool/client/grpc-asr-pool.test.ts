@@ -127,6 +127,19 @@ describe('gRPC AsrPool', () => {
     await until(() => workerA.activeStreams === 0 && workerB.activeStreams === 0);
   });
 
+  it("surfaces the worker's Accepted: who took the session, the model's capabilities, what the session cannot have", async () => {
+    const { decodings, keytermDecodings } = engine.model.capabilities;
+    const plain = await pool({ 'en-default': [address(workerA)] }).open(request);
+    plain.cancel();
+    await until(() => workerA.activeStreams === 0);
+    expect(plain.accepted).toEqual({ workerId: 'A', modelVersion: 'en-default', modelType: engine.model.type, capabilities: { decodings, keytermDecodings }, warnings: [] });
+    // The test engine decodes greedily, which cannot bias toward keyterms.
+    const withKeyterms = await pool({ 'en-default': [address(workerA)] }).open({ ...request, keyterms: ['Earshot'] });
+    withKeyterms.cancel();
+    await until(() => workerA.activeStreams === 0);
+    expect(withKeyterms.accepted.warnings).toEqual([expect.stringMatching(/^keyterms_prompt has no effect/)]);
+  });
+
   it('frees the worker stream when the session is cancelled mid-stream', async () => {
     const session = await pool({ 'en-default': [address(workerA)] }).open(request);
     session.sendAudio(new Uint8Array(3200));

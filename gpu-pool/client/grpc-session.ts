@@ -5,8 +5,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { TurnDetectionOptions } from '../engine/api.ts';
-import { responseKind, type WireRecognizeRequest, type WireRecognizeResponse, type WireWord } from '../proto/messages.ts';
-import { AsrPoolError, type AsrSession, type AsrSessionEvent, type RecognizedWord } from './api.ts';
+import { responseKind, type WireAccepted, type WireRecognizeRequest, type WireRecognizeResponse, type WireWord } from '../proto/messages.ts';
+import { AsrPoolError, type AsrAccepted, type AsrSession, type AsrSessionEvent, type RecognizedWord } from './api.ts';
 import { cancelGracefully } from './end-call.ts';
 import { poolErrorFromStatus } from './pool-errors.ts';
 
@@ -18,6 +18,15 @@ const toWord = (word: WireWord): RecognizedWord => ({
   endMs: word.endMs ?? 0,
   confidence: word.confidence ?? 0,
   isFinal: word.isFinal ?? false,
+});
+
+/** Unset fields from an older worker read as empty: no capabilities claimed, no warnings. */
+export const toAccepted = (accepted: WireAccepted): AsrAccepted => ({
+  workerId: accepted.workerId ?? '',
+  modelVersion: accepted.modelVersion ?? '',
+  modelType: accepted.modelType ?? '',
+  capabilities: { decodings: accepted.capabilities?.decodings ?? [], keytermDecodings: accepted.capabilities?.keytermDecodings ?? [] },
+  warnings: accepted.warnings ?? [],
 });
 
 function toSessionEvent(response: WireRecognizeResponse): AsrSessionEvent | undefined {
@@ -58,7 +67,7 @@ function toSessionEvent(response: WireRecognizeResponse): AsrSessionEvent | unde
   }
 }
 
-export function createGrpcSession(call: RecognizeClientCall, address: string, cancelGraceMs: number): AsrSession {
+export function createGrpcSession(call: RecognizeClientCall, address: string, cancelGraceMs: number, accepted: AsrAccepted): AsrSession {
   const listeners: Array<(event: AsrSessionEvent) => void> = [];
   const held: AsrSessionEvent[] = [];
   let over = false; // after finished, error or cancel: no more events, no more writes
@@ -113,6 +122,7 @@ export function createGrpcSession(call: RecognizeClientCall, address: string, ca
   });
 
   return {
+    accepted,
     sendAudio(audio) {
       if (audio.length > 0) write({ audio });
     },

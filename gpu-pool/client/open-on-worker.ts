@@ -8,7 +8,7 @@ import { responseKind, type WireRecognizeRequest, type WireRecognizeResponse, ty
 import { MODEL_VERSION_HEADER } from '../proto/proto.ts';
 import { AsrPoolError, type AsrSession } from './api.ts';
 import { cancelGracefully } from './end-call.ts';
-import { createGrpcSession, type RecognizeClientCall } from './grpc-session.ts';
+import { createGrpcSession, toAccepted, type RecognizeClientCall } from './grpc-session.ts';
 import { poolErrorFromStatus } from './pool-errors.ts';
 
 type RecognizeMethod = (metadata: grpc.Metadata, options?: grpc.CallOptions) => RecognizeClientCall;
@@ -62,7 +62,8 @@ export function openOnWorker(
       settled = true;
       clearTimeout(timer);
       cleanup();
-      resolve(createGrpcSession(call, address, cancelGraceMs));
+      const { accepted } = response as Extract<WireRecognizeResponse, { accepted: unknown }>;
+      resolve(createGrpcSession(call, address, cancelGraceMs, toAccepted(accepted)));
     };
     const onError = (error: grpc.ServiceError) => fail(poolErrorFromStatus(error, address));
     const onStatus = (status: grpc.StatusObject) => {

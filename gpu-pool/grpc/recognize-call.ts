@@ -113,7 +113,9 @@ export function handleRecognizeCall(call: RecognizeCall, context: RecognizeCallC
       else send(toWireResponse(event));
     });
     const modelVersion = requested || [...context.modelVersions][0] || '';
-    send({ event: 'accepted', accepted: { workerId: context.workerId, modelVersion, modelType: engine.model.type } });
+    const { decodings, keytermDecodings } = engine.model.capabilities;
+    // The stream's warnings so far (at creation) travel with Accepted, so the gateway can tell its client.
+    send({ event: 'accepted', accepted: { workerId: context.workerId, modelVersion, modelType: engine.model.type, capabilities: { decodings, keytermDecodings }, warnings: [...stream.warnings] } });
     logger.debug({ sessionId, modelVersion, active: admission.active }, 'session accepted');
   }
 

@@ -58,6 +58,25 @@ describe('asr worker gRPC server', () => {
     expect(worker.activeStreams).toBe(0);
   });
 
+  it("Accepted carries the model's capabilities and the stream's warnings (keyterms with a search that ignores them)", async () => {
+    const call = openRawCall(client, 'en-default');
+    call.on('error', () => {});
+    call.write({ config: { ...config, keyterms: ['Earshot'] } });
+    try {
+      const first = await firstResponse(call);
+      expect(first.event).toBe('accepted');
+      const { accepted } = first as Extract<WireRecognizeResponse, { accepted: unknown }>;
+      const { decodings, keytermDecodings } = engine.model.capabilities;
+      expect(decodings.length).toBeGreaterThan(0);
+      expect(accepted.capabilities).toEqual({ decodings, ...(keytermDecodings.length > 0 ? { keytermDecodings } : {}) });
+      // The test engine decodes greedily, so the keyterms cannot be used, and Accepted says so.
+      expect(accepted.warnings).toEqual([expect.stringMatching(/^keyterms_prompt has no effect: .*greedy_search does not use keyterms/)]);
+    } finally {
+      call.cancel();
+      await until(() => worker.activeStreams === 0);
+    }
+  });
+
   it('refuses the MAX_OPEN_STREAMS+1-th call with RESOURCE_EXHAUSTED', async () => {
     const open = [openRawCall(client), openRawCall(client)];
     for (const call of open) call.write({ config });

@@ -7,7 +7,7 @@
  */
 import * as protoLoader from '@grpc/proto-loader';
 import { describe, expect, it } from 'vitest';
-import type { WireAudioEncoding, WireRecognizeRequest, WireRecognizeResponse, WireSessionConfig, WireTurnDetection, WireWord } from './messages.ts';
+import type { WireAudioEncoding, WireCapabilities, WireRecognizeRequest, WireRecognizeResponse, WireSessionConfig, WireTurnDetection, WireWord } from './messages.ts';
 import { ASR_PROTO_PATH, loadStreamingRecognizer } from './proto.ts';
 
 const turnDetection = { minTurnSilenceMs: 160, maxTurnSilenceMs: 900, vadThreshold: 0.25, endOfTurnConfidenceThreshold: 0.5 } satisfies Required<WireTurnDetection>;
@@ -20,6 +20,7 @@ const sessionConfig = {
   keyterms: ['Earshot'],
   formatTurns: true,
 } satisfies Required<WireSessionConfig>;
+const capabilities = { decodings: ['greedy_search', 'modified_beam_search'], keytermDecodings: ['modified_beam_search'] } satisfies Required<WireCapabilities>;
 const word = { text: 'hello', startMs: 120, endMs: 480, confidence: 0.75, isFinal: true } satisfies Required<WireWord>;
 
 type Member<U, K extends string> = U extends Record<K, infer T> ? T : never;
@@ -37,7 +38,13 @@ const requests: { [K in RequestKind]: Required<Member<Extract<WireRecognizeReque
 };
 
 const responses: { [K in ResponseKind]: Required<Member<Extract<WireRecognizeResponse, { event?: K }>, K>> } = {
-  accepted: { workerId: 'worker-1', modelVersion: 'en-default', modelType: 'tone-ctc' },
+  accepted: {
+    workerId: 'worker-1',
+    modelVersion: 'en-default',
+    modelType: 'tone-ctc',
+    capabilities,
+    warnings: ["keyterms_prompt has no effect: the tone-ctc model's greedy_search does not use keyterms"],
+  },
   speechStarted: { timestampMs: 320, confidence: 0.5 },
   words: { words: [word] },
   endOfTurn: { words: [word, { ...word, text: 'there', isFinal: false }], confidence: 0.875, reason: 'max_silence', silenceMs: 1280 },
@@ -58,6 +65,7 @@ const SAMPLES: Record<string, object> = {
   Cancel: requests.cancel,
   RecognizeResponse: responses,
   Accepted: responses.accepted,
+  Capabilities: capabilities,
   SpeechStarted: responses.speechStarted,
   Word: word,
   TurnWords: responses.words,

@@ -40,8 +40,21 @@ export interface WireWord {
   isFinal: boolean;
 }
 
+export interface WireCapabilities {
+  decodings?: string[];
+  keytermDecodings?: string[];
+}
+
+export interface WireAccepted {
+  workerId: string;
+  modelVersion: string;
+  modelType: string;
+  capabilities?: WireCapabilities;
+  warnings?: string[];
+}
+
 export type WireRecognizeResponse =
-  | { event?: 'accepted'; accepted: { workerId: string; modelVersion: string; modelType: string } }
+  | { event?: 'accepted'; accepted: WireAccepted }
   | { event?: 'speechStarted'; speechStarted: { timestampMs: number; confidence: number } }
   | { event?: 'words'; words: { words?: WireWord[] } }
   | { event?: 'endOfTurn'; endOfTurn: { words?: WireWord[]; confidence?: number; reason?: string; silenceMs?: number } }
