@@ -30,14 +30,24 @@ describe('routing table', () => {
 describe('pool options from the environment', async () => {
   const { grpcAsrPoolOptionsFromEnv } = await import('./pool-options-from-env.ts');
   it('reads routes, deadline, tries and TLS; nothing without routes', () => {
-    const options = grpcAsrPoolOptionsFromEnv({
+    const { options, problems } = grpcAsrPoolOptionsFromEnv({
       AAI_ASR_ENDPOINT: 'streaming-asr-lb:80',
       ASR_ACCEPT_TIMEOUT_MS: '1500',
       AAI_USE_SECURE_CHANNEL_TO_ASR_SERVICE: 'True',
     });
+    expect(problems).toEqual([]);
     expect(options).toMatchObject({ acceptTimeoutMs: 1500, secure: true });
     expect(addressesFor(options!.routes, 'en-default')).toEqual(['streaming-asr-lb:80']);
-    expect(grpcAsrPoolOptionsFromEnv({})).toBeUndefined();
-    expect(() => grpcAsrPoolOptionsFromEnv({ ASR_ENDPOINT: 'a:1', ASR_ACCEPT_TIMEOUT_MS: 'soon' })).toThrow(/ASR_ACCEPT_TIMEOUT_MS/);
+    expect(grpcAsrPoolOptionsFromEnv({})).toEqual({ options: undefined, problems: [] });
+  });
+
+  it('lists every bad variable, not just the first', () => {
+    const { problems } = grpcAsrPoolOptionsFromEnv({ ASR_ROUTES: 'en-default', ASR_ACCEPT_TIMEOUT_MS: 'soon', ASR_ATTEMPTS_PER_SESSION: '0', ASR_SECURE_CHANNEL: 'perhaps' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^ASR_ROUTES: routing entry 'en-default' must look like/),
+      "ASR_SECURE_CHANNEL must be true or false, got 'perhaps'",
+      "ASR_ACCEPT_TIMEOUT_MS must be a positive integer, got 'soon'",
+      "ASR_ATTEMPTS_PER_SESSION must be a positive integer, got '0'",
+    ]);
   });
 });

@@ -30,4 +30,38 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, ['--role', 'chef'])).toThrow(/roles: embedded, gateway/);
     expect(() => loadConfig({}, ['--colour', 'blue'])).toThrow(/unknown flag --colour/);
   });
+
+  it("lists the sessions' and the ASR pool's problems with the runtime's own, every one of them", () => {
+    const problems = () => {
+      try {
+        loadConfig({
+          PORT: 'abc',
+          TLS_CERT_FILE: 'c.pem',
+          SPEECH_MODEL_ROUTES: 'no-label',
+          SESSION_HEARTBEAT_TTL_MS: 'soon',
+          MAX_SESSION_DURATION_SECONDS: '-1',
+          EVALUATION_MAX_SESSIONS: '100',
+          USAGE_BATCH_MAX: 'many',
+          ASR_ENDPOINT: 'asr-lb:80',
+          ASR_ACCEPT_TIMEOUT_MS: 'soon',
+          ASR_ATTEMPTS_PER_SESSION: '0',
+        });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message.split('\n').slice(1).map((line) => line.trim().split(/[: ]/)[0]);
+      }
+      throw new Error('expected loadConfig to throw');
+    };
+    expect(problems()).toEqual([
+      'PORT',
+      'TLS_CERT_FILE',
+      'SPEECH_MODEL_ROUTES',
+      'SESSION_HEARTBEAT_TTL_MS',
+      'MAX_SESSION_DURATION_SECONDS',
+      'EVALUATION_MAX_SESSIONS',
+      'USAGE_BATCH_MAX',
+      'ASR_ACCEPT_TIMEOUT_MS',
+      'ASR_ATTEMPTS_PER_SESSION',
+    ]);
+  });
 });

@@ -2,10 +2,9 @@
  * runtime/config: one validated object for a process, from the environment and the CLI flags.
  * Invalid settings stop the process at start with every problem listed, never at first use.
  */
-import { z } from 'zod';
 import { grpcAsrPoolOptionsFromEnv, type GrpcAsrPoolOptions } from '../../gpu-pool/client/index.ts';
-import { DEFAULT_PUNCTUATION_MODEL_DIR, parseSpeechModelRoutes, speechModelTable, type StreamingConfig } from '../../functions/streaming/index.ts';
-import { readSessionsConfig, type SessionsConfig } from '../sessions/config.ts';
+import { DEFAULT_PUNCTUATION_MODEL_DIR, parseSpeechModelRoutes, speechModelTable, type SpeechModelTable, type StreamingConfig } from '../../functions/streaming/index.ts';
+import { sessionsConfigFromEnv, type SessionsConfig } from '../sessions/config.ts';
 import { envSchema, ROLES, type Role } from './schema.ts';
 
 export { ROLES, type Role } from './schema.ts';
@@ -52,38 +51,51 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const merged = { ...env, ...flagsToEnv(argv) };
   // Seed-compatible alias for the role variable.
   merged.EARSHOT_ROLE ??= merged.ROLE;
-  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(merged).filter(([key, value]) => key in envSchema.shape && value !== undefined && value !== '')));
-  if (!parsed.success) {
-    throw new ConfigError(`invalid configuration:\n${parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}${parsed.error.issues.some((i) => i.path[0] === 'EARSHOT_ROLE') ? `\n  (roles: ${ROLES.join(', ')})` : ''}`);
+  const given = Object.fromEntries(Object.entries(merged).filter(([key, value]) => key in envSchema.shape && value !== undefined && value !== ''));
+  // Every part is read even when another has failed, so one failed start lists every problem.
+  const parsed = envSchema.safeParse(given);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (Boolean(given.TLS_CERT_FILE) !== Boolean(given.TLS_KEY_FILE)) problems.push('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  const speechModels = readSpeechModels(given.SPEECH_MODEL_ROUTES ?? '', problems);
+  const sessions = sessionsConfigFromEnv(merged);
+  const asrPool = grpcAsrPoolOptionsFromEnv(merged);
+  problems.push(...sessions.problems, ...asrPool.problems);
+  if (!parsed.success || problems.length > 0) {
+    const roles = parsed.error?.issues.some((i) => i.path[0] === 'EARSHOT_ROLE') ? `\n  (roles: ${ROLES.join(', ')})` : '';
+    throw new ConfigError(`invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}${roles}`);
   }
   const e = parsed.data;
-  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) throw new ConfigError('invalid configuration: TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  return {
+    role: e.EARSHOT_ROLE,
+    host: e.HOST,
+    port: e.PORT ?? e.AAI_WSS_PORT ?? 8080,
+    tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE, port: e.TLS_PORT } : undefined,
+    streaming: {
+      speechModels,
+      rateBurstMs: e.AUDIO_RATE_BURST_SECONDS * 1000,
+      lenientFinalChunk: e.LENIENT_FINAL_CHUNK,
+      finishTimeoutMs: e.TERMINATE_TIMEOUT_MS,
+      idleTimeoutMs: e.IDLE_SESSION_TIMEOUT_SECONDS * 1000,
+      outboundBufferLimitBytes: e.OUTBOUND_BUFFER_LIMIT_BYTES,
+      maxTurnMs: e.MAX_TURN_SECONDS * 1000,
+      clientAudioBurstMs: e.CLIENT_AUDIO_BURST_SECONDS * 1000,
+    },
+    drainGraceMs: e.DRAIN_GRACE_MS,
+    embeddedAsrPort: e.EMBEDDED_ASR_PORT,
+    // A try-it page belongs on a developer's `npm start`, not on a production gateway unless asked for.
+    playground: e.PLAYGROUND ?? e.EARSHOT_ROLE === 'embedded',
+    punctuationModelDir: e.PUNCTUATION_MODEL === 'off' ? null : (e.PUNCTUATION_MODEL ?? DEFAULT_PUNCTUATION_MODEL_DIR),
+    sessions: sessions.config,
+    asrPool: asrPool.options,
+  };
+}
+
+/** SPEECH_MODEL_ROUTES over the built-in table; a malformed entry is one more problem. */
+function readSpeechModels(routes: string, problems: string[]): SpeechModelTable {
   try {
-    return {
-      role: e.EARSHOT_ROLE,
-      host: e.HOST,
-      port: e.PORT ?? e.AAI_WSS_PORT ?? 8080,
-      tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE, port: e.TLS_PORT } : undefined,
-      streaming: {
-        speechModels: speechModelTable(parseSpeechModelRoutes(e.SPEECH_MODEL_ROUTES)),
-        rateBurstMs: e.AUDIO_RATE_BURST_SECONDS * 1000,
-        lenientFinalChunk: e.LENIENT_FINAL_CHUNK,
-        finishTimeoutMs: e.TERMINATE_TIMEOUT_MS,
-        idleTimeoutMs: e.IDLE_SESSION_TIMEOUT_SECONDS * 1000,
-        outboundBufferLimitBytes: e.OUTBOUND_BUFFER_LIMIT_BYTES,
-        maxTurnMs: e.MAX_TURN_SECONDS * 1000,
-        clientAudioBurstMs: e.CLIENT_AUDIO_BURST_SECONDS * 1000,
-      },
-      drainGraceMs: e.DRAIN_GRACE_MS,
-      embeddedAsrPort: e.EMBEDDED_ASR_PORT,
-      // A try-it page belongs on a developer's `npm start`, not on a production gateway unless asked for.
-      playground: e.PLAYGROUND ?? e.EARSHOT_ROLE === 'embedded',
-      punctuationModelDir: e.PUNCTUATION_MODEL === 'off' ? null : (e.PUNCTUATION_MODEL ?? DEFAULT_PUNCTUATION_MODEL_DIR),
-      sessions: readSessionsConfig(merged),
-      asrPool: grpcAsrPoolOptionsFromEnv(merged),
-    };
+    return speechModelTable(parseSpeechModelRoutes(routes));
   } catch (error) {
-    if (error instanceof z.ZodError || error instanceof Error) throw new ConfigError(`invalid configuration: ${error.message}`);
-    throw error;
+    problems.push((error as Error).message);
+    return speechModelTable();
   }
 }
