@@ -10,7 +10,7 @@
 // one turn (the served engine also ends turns at pauses, which moves WER by a few tenths).
 // --lm / --lexicon: candidate LMs and lexicons (comma-separated paths), each tried in turn.
 //   tsx scripts/eval/tune-decoding.ts [--model-dir DIR] [--set realdev|synthdev] [--weights 0.3,0.5,0.7]
-//     [--bonuses 0,1,2] [--beams 8,16] [--token-prune 6] [--oov-penalties 6,10] [--no-lexicon] [--lm A,B] [--lexicon A,B]
+//     [--bonuses 0,1,2] [--beams 8,16] [--blank-penalties 0,0.5] [--token-prune 6] [--oov-penalties 6,10] [--no-lexicon] [--lm A,B] [--lexicon A,B]
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createPrefixBeamState, ctcPrefixBeamStep, finalizePrefixBeam, type PrefixBeamContext } from '../../gpu-pool/engine/decoders/ctc-prefix-beam.ts';
@@ -36,6 +36,8 @@ const beams = numbers('--beams', flag('--beam') ?? '16');
 const tokenPrune = numbers('--token-prune', '6')[0];
 const oovPenalties = numbers('--oov-penalties', '15');
 const useLexicon = !args.includes('--no-lexicon');
+/** Subtracted from the blank's log-prob before the search (a CTC deletion/insertion trade-off). */
+const blankPenalties = numbers('--blank-penalties', '0');
 
 const set = flag('--set') ?? 'realdev';
 const utts = set === 'synthdev' ? devCorpus() : realspeechDev();
@@ -75,8 +77,21 @@ function transcribe(ctx: PrefixBeamContext | null, chunks: PosteriorChunk[]): st
   return words.snapshot().map((w) => w.text).join(' ');
 }
 
+let utterances = posteriors.utterances;
 function devWer(ctx: PrefixBeamContext | null): number {
-  return corpusWer(utts!.map((u, i) => ({ ref: u.ref, hyp: transcribe(ctx, posteriors.utterances[i]) }))).wer * 100;
+  return corpusWer(utts!.map((u, i) => ({ ref: u.ref, hyp: transcribe(ctx, utterances[i]) }))).wer * 100;
+}
+
+function withBlankPenalty(penalty: number): PosteriorChunk[][] {
+  if (penalty === 0) return posteriors.utterances;
+  const blank = model.tokens.blankId;
+  return posteriors.utterances.map((chunks) =>
+    chunks.map((c) => {
+      const logProbs = c.logProbs.slice();
+      for (let f = 0; f < c.frames; f++) logProbs[f * vocab + blank] -= penalty;
+      return { logProbs, frames: c.frames };
+    }),
+  );
 }
 
 console.log(`greedy: WER ${devWer(null).toFixed(2)} %`);
@@ -87,20 +102,20 @@ for (const lmPath of lmPaths) {
   for (const lexiconPath of lexiconPaths) {
     const lexicon = lexiconPath ? Lexicon.load(lexiconPath, symbols) : null;
     console.log(`LM ${lmPath}; lexicon ${lexiconPath ?? 'off'}`);
-    for (const beam of beams) {
-      for (const oov of lexicon ? oovPenalties : [0]) {
-        for (const weight of weights) {
-          const row: string[] = [];
-          for (const bonus of bonuses) {
-            const ctx: PrefixBeamContext = { ...base, lm, lexicon, settings: { ...base.settings, beam, tokenPrune, lmWeight: weight, wordBonus: bonus, oovPenalty: oov } };
-            const wer = devWer(ctx);
-            row.push(`bonus ${bonus}: ${wer.toFixed(2)} %`);
-            const label = `lm ${lmPath}, lexicon ${lexiconPath ?? 'off'}, beam ${beam}, oov_penalty ${oov}, lm_weight ${weight}, word_bonus ${bonus}`;
-            if (wer < best.wer) best = { wer, label };
-          }
-          console.log(`  beam ${beam}${lexicon ? `, oov_penalty ${oov}` : ''}, lm_weight ${weight}: ${row.join(', ')}`);
-        }
+    const rows = blankPenalties.flatMap((blankPenalty) => beams.flatMap((beam) => (lexicon ? oovPenalties : [0]).flatMap((oov) => weights.map((weight) => ({ blankPenalty, beam, oov, weight })))));
+    let penalised = 0;
+    utterances = posteriors.utterances;
+    for (const { blankPenalty, beam, oov, weight } of rows) {
+      if (blankPenalty !== penalised) utterances = withBlankPenalty((penalised = blankPenalty));
+      const cells: string[] = [];
+      for (const bonus of bonuses) {
+        const ctx: PrefixBeamContext = { ...base, lm, lexicon, settings: { ...base.settings, beam, tokenPrune, lmWeight: weight, wordBonus: bonus, oovPenalty: oov } };
+        const wer = devWer(ctx);
+        cells.push(`bonus ${bonus}: ${wer.toFixed(2)} %`);
+        const label = `lm ${lmPath}, lexicon ${lexiconPath ?? 'off'}, blank_penalty ${blankPenalty}, beam ${beam}, oov_penalty ${oov}, lm_weight ${weight}, word_bonus ${bonus}`;
+        if (wer < best.wer) best = { wer, label };
       }
+      console.log(`  ${blankPenalty ? `blank_penalty ${blankPenalty}, ` : ''}beam ${beam}${lexicon ? `, oov_penalty ${oov}` : ''}, lm_weight ${weight}: ${cells.join(', ')}`);
     }
   }
 }
