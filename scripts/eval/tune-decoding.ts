@@ -36,7 +36,7 @@ const beams = numbers('--beams', flag('--beam') ?? '16');
 const tokenPrune = numbers('--token-prune', '6')[0];
 const oovPenalties = numbers('--oov-penalties', '15');
 const useLexicon = !args.includes('--no-lexicon');
-/** Subtracted from the blank's log-prob before the search (a CTC deletion/insertion trade-off). */
+/** decoding.json's blank_penalty: subtracted from the blank's log-prob in the search. */
 const blankPenalties = numbers('--blank-penalties', '0');
 
 const set = flag('--set') ?? 'realdev';
@@ -77,21 +77,8 @@ function transcribe(ctx: PrefixBeamContext | null, chunks: PosteriorChunk[]): st
   return words.snapshot().map((w) => w.text).join(' ');
 }
 
-let utterances = posteriors.utterances;
 function devWer(ctx: PrefixBeamContext | null): number {
-  return corpusWer(utts!.map((u, i) => ({ ref: u.ref, hyp: transcribe(ctx, utterances[i]) }))).wer * 100;
-}
-
-function withBlankPenalty(penalty: number): PosteriorChunk[][] {
-  if (penalty === 0) return posteriors.utterances;
-  const blank = model.tokens.blankId;
-  return posteriors.utterances.map((chunks) =>
-    chunks.map((c) => {
-      const logProbs = c.logProbs.slice();
-      for (let f = 0; f < c.frames; f++) logProbs[f * vocab + blank] -= penalty;
-      return { logProbs, frames: c.frames };
-    }),
-  );
+  return corpusWer(utts!.map((u, i) => ({ ref: u.ref, hyp: transcribe(ctx, posteriors.utterances[i]) }))).wer * 100;
 }
 
 console.log(`greedy: WER ${devWer(null).toFixed(2)} %`);
@@ -103,13 +90,10 @@ for (const lmPath of lmPaths) {
     const lexicon = lexiconPath ? Lexicon.load(lexiconPath, symbols) : null;
     console.log(`LM ${lmPath}; lexicon ${lexiconPath ?? 'off'}`);
     const rows = blankPenalties.flatMap((blankPenalty) => beams.flatMap((beam) => (lexicon ? oovPenalties : [0]).flatMap((oov) => weights.map((weight) => ({ blankPenalty, beam, oov, weight })))));
-    let penalised = 0;
-    utterances = posteriors.utterances;
     for (const { blankPenalty, beam, oov, weight } of rows) {
-      if (blankPenalty !== penalised) utterances = withBlankPenalty((penalised = blankPenalty));
       const cells: string[] = [];
       for (const bonus of bonuses) {
-        const ctx: PrefixBeamContext = { ...base, lm, lexicon, settings: { ...base.settings, beam, tokenPrune, lmWeight: weight, wordBonus: bonus, oovPenalty: oov } };
+        const ctx: PrefixBeamContext = { ...base, lm, lexicon, settings: { ...base.settings, beam, tokenPrune, lmWeight: weight, wordBonus: bonus, oovPenalty: oov, blankPenalty } };
         const wer = devWer(ctx);
         cells.push(`bonus ${bonus}: ${wer.toFixed(2)} %`);
         const label = `lm ${lmPath}, lexicon ${lexiconPath ?? 'off'}, blank_penalty ${blankPenalty}, beam ${beam}, oov_penalty ${oov}, lm_weight ${weight}, word_bonus ${bonus}`;

@@ -189,3 +189,18 @@ describe('finalisation policy (finalization.ts)', () => {
     expect(at?.frame).toBe(5);
   });
 });
+
+describe('blank penalty', () => {
+  // A faint word: its one frame slightly favours blank, so the best prefix is empty.
+  const symbols = ['<blk>', '\u2581YES'];
+  const faint = [
+    [0.6, 0.4],
+    [1, 0],
+  ];
+  it('the faint word is dropped without it', () => {
+    expect(decode(symbols, faint).text).toBe('');
+  });
+  it('emits the word once the blank pays the penalty', () => {
+    expect(decode(symbols, faint, { settings: { blankPenalty: 0.5 } }).text).toBe('YES');
+  });
+});

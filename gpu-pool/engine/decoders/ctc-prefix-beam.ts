@@ -43,6 +43,11 @@ export interface PrefixBeamSettings {
   oovPenalty: number;
   /** Added for each word of the stream's keyterms (which also pays no out-of-lexicon penalty). */
   keytermBonus: number;
+  /**
+   * Subtracted from the blank's log-prob in the search (not in the blank posteriors the end-of-turn
+   * heuristic reads): a model that drops words on unfamiliar voices emits more of them. Default 0.
+   */
+  blankPenalty?: number;
 }
 
 /** What the search needs to know about the model's tokens, computed once per model. */
@@ -211,13 +216,14 @@ const scratchTokens: number[] = [];
 
 export function ctcPrefixBeamStep(ctx: PrefixBeamContext, s: PrefixBeamState, logProbs: Float32Array, t: number, v: number): ChunkResult {
   const { blankId, settings } = ctx;
+  const blankPenalty = settings.blankPenalty ?? 0;
   const blankProbs = new Float32Array(t);
   for (let f = 0; f < t; f++) {
     const o = f * v;
     const frame = s.frameOffset + f;
     blankProbs[f] = Math.exp(logProbs[o + blankId]);
     candidates(logProbs, o, v, blankId, settings, scratchTokens);
-    const lpBlank = logProbs[o + blankId];
+    const lpBlank = logProbs[o + blankId] - blankPenalty;
     if (scratchTokens.length === 0) {
       // Only blank is plausible (most frames of a peaky CTC model): every path gains the same
       // log-prob, so the beam's order and the prefix tree stay as they are.

@@ -27,6 +27,8 @@ const DecodingFile = z
     commit_after_ms: z.number().min(0).default(240),
     /** With a lexicon: cost (natural log) of each word outside it. */
     oov_penalty: z.number().min(0).default(6),
+    /** Cost (natural log) subtracted from the blank in the search: fewer dropped words. */
+    blank_penalty: z.number().min(0).max(10).default(0),
     /** Bonus (natural log) for each word of a stream's keyterms. */
     keyterm_bonus: z.number().min(0).default(4),
     /** How long after its audio the model emits a token (ms): word times are moved back by it (any search). */
@@ -84,5 +86,6 @@ export function loadBeamContext(dir: string, tokens: TokenTable, frameMs: number
     finalizeAfterFrames: finalizeAfterFrames(finalizeAfterMs, frameMs),
     oovPenalty: d.oov_penalty,
     keytermBonus: d.keyterm_bonus,
+    blankPenalty: d.blank_penalty,
   }, frameMs);
 }
