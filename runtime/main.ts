@@ -33,7 +33,8 @@ async function startRole(config: RuntimeConfig): Promise<RoleHandle> {
       return gateway;
     }
     case 'asr-worker':
-      return startAsrWorker();
+      // loadConfig reads the worker's settings for this role, so config.asrWorker is set here.
+      return startAsrWorker(config.asrWorker);
     case 'license-proxy':
       return startLicenceProxy(config.sessions);
     case 'usage-reporter':

@@ -64,4 +64,33 @@ describe('loadConfig', () => {
       'ASR_ATTEMPTS_PER_SESSION',
     ]);
   });
+
+  it("lists the asr-worker role's problems with the runtime's own, every one of them", () => {
+    let message = '';
+    try {
+      loadConfig({ EARSHOT_ROLE: 'asr-worker', PORT: 'abc', DRAIN_GRACE_MS: '1.5', MODEL_VERSION: 'ml-default', SERVER_PORT: '-1', MAX_OPEN_STREAMS: '0', ASR_WORKERS: 'two', ASR_DECODING: 'fast', ASR_PROVIDER: 'gpu', ASR_PREFER_INT8: 'maybe', METRICS_PORT: 'x' });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    // DRAIN_GRACE_MS once (the schema's line), every worker variable after the runtime's own.
+    expect(message.split('\n').slice(1).map((line) => line.trim().split(/[: ]/)[0])).toEqual([
+      'PORT',
+      'DRAIN_GRACE_MS',
+      'MODEL_DIR',
+      'SERVER_PORT',
+      'MAX_OPEN_STREAMS',
+      'ASR_WORKERS',
+      'ASR_DECODING',
+      'ASR_PROVIDER',
+      'ASR_PREFER_INT8',
+      'METRICS_PORT',
+    ]);
+  });
+
+  it('gives the asr-worker role its settings, with the drain grace the schema read', () => {
+    const config = loadConfig({ EARSHOT_ROLE: 'asr-worker', SERVER_PORT: '50052', MAX_OPEN_STREAMS: '8', DRAIN_GRACE_MS: '2000' });
+    expect(config.asrWorker).toMatchObject({ port: 50052, maxOpenStreams: 8, modelVersions: ['en-default'], drainGraceMs: 2000 });
+    expect(loadConfig({ EARSHOT_ROLE: 'gateway' }).asrWorker).toBeUndefined();
+  });
 });

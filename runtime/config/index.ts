@@ -5,6 +5,7 @@
 import { grpcAsrPoolOptionsFromEnv, type GrpcAsrPoolOptions } from '../../gpu-pool/client/index.ts';
 import { DEFAULT_PUNCTUATION_MODEL_DIR, parseSpeechModelRoutes, speechModelTable, type SpeechModelTable, type StreamingConfig } from '../../functions/streaming/index.ts';
 import { sessionsConfigFromEnv, type SessionsConfig } from '../sessions/config.ts';
+import { asrWorkerSettingsFromEnv, type AsrWorkerSettings } from './asr-worker.ts';
 import { envSchema, ROLES, type Role } from './schema.ts';
 
 export { ROLES, type Role } from './schema.ts';
@@ -24,6 +25,8 @@ export interface RuntimeConfig {
   sessions: SessionsConfig;
   /** Undefined when neither ASR_ROUTES nor ASR_ENDPOINT is set (fine for embedded). */
   asrPool?: GrpcAsrPoolOptions;
+  /** The asr-worker role's settings; read only for that role, whose variables others do not use. */
+  asrWorker?: AsrWorkerSettings;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +63,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const sessions = sessionsConfigFromEnv(merged);
   const asrPool = grpcAsrPoolOptionsFromEnv(merged);
   problems.push(...sessions.problems, ...asrPool.problems);
+  // DRAIN_GRACE_MS is left out here because the schema already reads (and reports) it for every role.
+  const asrWorker = merged.EARSHOT_ROLE === 'asr-worker' ? asrWorkerSettingsFromEnv({ ...merged, DRAIN_GRACE_MS: undefined }) : undefined;
+  if (asrWorker) problems.push(...asrWorker.problems);
   if (!parsed.success || problems.length > 0) {
     const roles = parsed.error?.issues.some((i) => i.path[0] === 'EARSHOT_ROLE') ? `\n  (roles: ${ROLES.join(', ')})` : '';
     throw new ConfigError(`invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}${roles}`);
@@ -87,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     punctuationModelDir: e.PUNCTUATION_MODEL === 'off' ? null : (e.PUNCTUATION_MODEL ?? DEFAULT_PUNCTUATION_MODEL_DIR),
     sessions: sessions.config,
     asrPool: asrPool.options,
+    asrWorker: asrWorker && { ...asrWorker.settings, drainGraceMs: e.DRAIN_GRACE_MS },
   };
 }
 

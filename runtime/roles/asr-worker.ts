@@ -4,51 +4,15 @@
  * LOGGING_LEVEL); logs `Ready to serve!` once the model is loaded and health says SERVING.
  */
 import { fileURLToPath } from 'node:url';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { AsrEngine, EngineOptions } from '../../gpu-pool/engine/api.ts';
 import { startAsrWorkerServer, type AsrWorkerServer } from '../../gpu-pool/grpc/worker-server.ts';
 import { createWorkerRegistry, startWorkerMetrics, type WorkerMetrics } from '../../gpu-pool/grpc/worker-metrics.ts';
-import { parseBoolean } from '../../gpu-pool/parse-boolean.ts';
-import { DRAIN_GRACE_MS } from '../config/drain.ts';
+import { asrWorkerSettingsFromEnv, type AsrWorkerSettings } from '../config/asr-worker.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { RoleHandle } from './role.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Where each deployable label's model lives unless MODEL_DIR says otherwise. */
-const DEFAULT_MODEL_DIRS: Record<string, string> = {
-  'en-default': 'models/earshot-en',
-};
-
-export interface AsrWorkerOptions {
-  /** gRPC port (SERVER_PORT). Default 50051; 0 picks a free port. */
-  port: number;
-  host: string;
-  /** Admission limit (MAX_OPEN_STREAMS). Default 48. */
-  maxOpenStreams: number;
-  /** Labels served (MODEL_VERSION, comma-separated). Default en-default. */
-  modelVersions: string[];
-  /** Model folder (MODEL_DIR); default from the first label. */
-  modelDir: string;
-  /** Engine inference workers (ASR_WORKERS) and intra-op threads each (ASR_THREADS). */
-  workers?: number;
-  threads?: number;
-  /**
-   * Use model.int8.onnx where the folder has one (ASR_PREFER_INT8, default true): the default
-   * model's int8 file decodes about 1.5-1.9× faster at the same measured WER (model card).
-   */
-  preferInt8?: boolean;
-  /** Search for sessions (ASR_DECODING): auto (default), greedy_search or modified_beam_search. */
-  decoding?: EngineOptions['decoding'];
-  /**
-   * Execution provider (ASR_PROVIDER): auto (CUDA when a GPU and the provider library are there,
-   * else CPU), cpu, or cuda — which fails at start without them (the GPU images set it).
-   */
-  provider?: EngineOptions['provider'];
-  /** How long live sessions may run on after stop() (DRAIN_GRACE_MS; default in runtime/config/drain.ts). */
-  drainGraceMs: number;
-  /** Prometheus /metrics port (METRICS_PORT); unset = no metrics listener. */
-  metricsPort?: number;
+export interface AsrWorkerOptions extends AsrWorkerSettings {
   /** An engine built by the caller (embedded mode, tests); otherwise createEngine(modelDir). */
   engine?: AsrEngine;
   logger?: Logger;
@@ -60,71 +24,11 @@ export interface AsrWorkerHandle extends RoleHandle {
   readonly engine: AsrEngine;
 }
 
-/**
- * Reads the worker's variables, noting every bad one instead of stopping at the first, so one
- * failed start lists all that an operator has to fix (as runtime/config does for the others).
- */
-class WorkerEnv {
-  readonly problems: string[] = [];
-
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
-
-  text(name: string): string | undefined {
-    const value = this.env[name];
-    return value === undefined || value.trim() === '' ? undefined : value;
-  }
-
-  boolean(name: string, fallback: boolean): boolean {
-    const value = this.text(name);
-    if (value === undefined) return fallback;
-    const parsed = parseBoolean(value);
-    if (parsed !== undefined) return parsed;
-    this.problems.push(`${name} must be true or false, got '${value}'`);
-    return fallback;
-  }
-
-  integer(name: string, fallback: number, min?: number): number;
-  integer(name: string, fallback: undefined): number | undefined;
-  integer(name: string, fallback: number | undefined, min = 0): number | undefined {
-    const value = this.text(name);
-    if (value === undefined) return fallback;
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 0) this.problems.push(`${name} must be a non-negative integer, got '${value}'`);
-    else if (parsed < min) this.problems.push(`${name} must be at least ${min}`);
-    else return parsed;
-    return fallback;
-  }
-
-  oneOf<T extends string>(name: string, choices: readonly T[], fallback: T): T {
-    const value = this.text(name)?.trim() ?? fallback;
-    if ((choices as readonly string[]).includes(value)) return value as T;
-    this.problems.push(`${name} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, got '${value}'`);
-    return fallback;
-  }
-}
-
+/** The worker's settings from the environment alone (standalone entry, embedded, tests); throws with every problem. */
 export function asrWorkerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AsrWorkerOptions {
-  const read = new WorkerEnv(env);
-  const modelVersions = (env.MODEL_VERSION ?? 'en-default').split(',').map((label) => label.trim()).filter(Boolean);
-  const label = modelVersions[0] ?? 'en-default';
-  const modelDir = env.MODEL_DIR ?? DEFAULT_MODEL_DIRS[label];
-  if (!modelDir) read.problems.push(`MODEL_DIR is required for model version '${label}' (no default model folder for it)`);
-  const options: AsrWorkerOptions = {
-    port: read.integer('SERVER_PORT', 50051),
-    host: env.SERVER_HOST ?? '0.0.0.0',
-    maxOpenStreams: read.integer('MAX_OPEN_STREAMS', 48, 1),
-    modelVersions,
-    modelDir: modelDir === undefined ? '' : isAbsolute(modelDir) ? modelDir : resolve(REPO_ROOT, modelDir),
-    workers: read.integer('ASR_WORKERS', undefined),
-    threads: read.integer('ASR_THREADS', undefined),
-    decoding: read.oneOf('ASR_DECODING', ['auto', 'greedy_search', 'modified_beam_search'] as const, 'auto'),
-    provider: read.oneOf('ASR_PROVIDER', ['auto', 'cpu', 'cuda'] as const, 'auto'),
-    preferInt8: read.boolean('ASR_PREFER_INT8', true),
-    drainGraceMs: read.integer('DRAIN_GRACE_MS', DRAIN_GRACE_MS),
-    metricsPort: read.integer('METRICS_PORT', undefined),
-  };
-  if (read.problems.length > 0) throw new Error(`invalid configuration:\n${read.problems.map((problem) => `  ${problem}`).join('\n')}`);
-  return options;
+  const { settings, problems } = asrWorkerSettingsFromEnv(env);
+  if (problems.length > 0) throw new Error(`invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+  return settings;
 }
 
 async function loadEngine(options: AsrWorkerOptions): Promise<AsrEngine> {
