@@ -22,6 +22,31 @@ afterAll(async () => server?.stop());
 
 const open = (query = '', headers?: Record<string, string>, path = '/v3/ws') => new TestClient(`${server.url}${path}?sample_rate=16000${query}`, headers);
 
+/**
+ * Opens a session whose turn detection ends no turn by itself within this audio, and no idle rule
+ * that would end the session (and so the turn) while the test waits; streams 2 s of speech (at
+ * `speed`) until words come, then `endTurn` must end that turn, with words, and the session must
+ * still be open and close cleanly.
+ */
+async function expectTurnEndedBy(speed: number, endTurn: (client: TestClient) => Promise<void>, beforeAudio?: (client: TestClient) => void) {
+  const client = open('&min_turn_silence=60000&max_turn_silence=60000&end_of_turn_confidence_threshold=1');
+  try {
+    await client.type('Begin');
+    beforeAudio?.(client);
+    await streamAudio(client, audio.samples.subarray(0, 16000 * 2), 16000, 100, speed);
+    await client.next((m) => m.type === 'Turn' && (m.words as unknown[]).length > 0);
+    await endTurn(client);
+    const ended = await client.next((m) => m.type === 'Turn' && m.end_of_turn === true, 3000);
+    expect((ended.words as unknown[]).length).toBeGreaterThan(0);
+    expect(client.ofType('Termination')).toEqual([]);
+    client.send({ type: 'Terminate' });
+    expect((await client.closed).code).toBe(1000);
+  } finally {
+    // A failure here must not leave a live session behind for the tests after it.
+    client.socket.terminate();
+  }
+}
+
 async function expectError(client: TestClient, code: number, text: RegExp | string) {
   const error = await client.type('Error');
   expect(error).toEqual({ type: 'Error', error_code: code, error: expect.stringMatching(text) });
@@ -109,43 +134,21 @@ describe('v3 streaming conformance', () => {
   });
 
   it('ForceEndpoint ends the open turn at once, with no silence after it; KeepAlive is accepted', async () => {
-    // Turn detection that ends no turn by itself within this audio, and no idle rule that would
-    // end the session (and so the turn) while the test waits.
-    const client = open('&min_turn_silence=60000&max_turn_silence=60000&end_of_turn_confidence_threshold=1');
-    try {
-      await client.type('Begin');
-      client.send({ type: 'KeepAlive' });
-      await streamAudio(client, audio.samples.subarray(0, 16000 * 2), 16000, 100, 2);
-      await client.next((m) => m.type === 'Turn' && (m.words as unknown[]).length > 0);
-      expect(client.ofType('Turn').filter((turn) => turn.end_of_turn)).toEqual([]);
-      client.send({ type: 'ForceEndpoint' });
-      const ended = await client.next((m) => m.type === 'Turn' && m.end_of_turn === true, 3000);
-      expect((ended.words as unknown[]).length).toBeGreaterThan(0);
-      expect(client.ofType('Termination')).toEqual([]);
-      client.send({ type: 'Terminate' });
-      expect((await client.closed).code).toBe(1000);
-    } finally {
-      // A failure here must not leave a live session behind for the tests after it.
-      client.socket.terminate();
-    }
+    await expectTurnEndedBy(
+      2,
+      async (client) => {
+        expect(client.ofType('Turn').filter((turn) => turn.end_of_turn)).toEqual([]);
+        client.send({ type: 'ForceEndpoint' });
+      },
+      (client) => client.send({ type: 'KeepAlive' }),
+    );
   });
 
   it('UpdateConfiguration mid-session changes turn detection: a pause ends the turn that the opening settings would keep open', async () => {
-    const client = open('&min_turn_silence=60000&max_turn_silence=60000&end_of_turn_confidence_threshold=1');
-    try {
-      await client.type('Begin');
-      await streamAudio(client, audio.samples.subarray(0, 16000 * 2), 16000, 100, 4);
-      await client.next((m) => m.type === 'Turn' && (m.words as unknown[]).length > 0);
+    await expectTurnEndedBy(4, async (client) => {
       client.send({ type: 'UpdateConfiguration', min_turn_silence: 100, max_turn_silence: 300 });
       await streamAudio(client, new Int16Array(16000 * 2), 16000, 100, 4);
-      const ended = await client.next((m) => m.type === 'Turn' && m.end_of_turn === true, 3000);
-      expect((ended.words as unknown[]).length).toBeGreaterThan(0);
-      expect(client.ofType('Termination')).toEqual([]);
-      client.send({ type: 'Terminate' });
-      expect((await client.closed).code).toBe(1000);
-    } finally {
-      client.socket.terminate();
-    }
+    });
   });
 
   it('a missing Authorization header gets Error 1008 and close 1008; the token query parameter is not required', async () => {

@@ -9,18 +9,11 @@ import { AsrPoolError, type AsrPool, type AsrSessionEvent, type AsrSessionReques
 import { createGrpcAsrPool } from './grpc-asr-pool.ts';
 import { routingTableFrom } from './routing-table.ts';
 import { until } from '../grpc/testing/until.ts';
+import { plainSessionRequest } from '../grpc/testing/session-request.ts';
 
 const logger = pino({ name: 'asr-pool-test', level: 'warn' });
 
-const request: AsrSessionRequest = {
-  sessionId: 'pool-test',
-  modelVersion: 'en-default',
-  sampleRate: 16000,
-  encoding: 'pcm_s16le',
-  turnDetection: {},
-  keyterms: [],
-  formatTurns: false,
-};
+const request = plainSessionRequest('pool-test');
 
 let engine: AsrEngine;
 let workerA: AsrWorkerServer;

@@ -18,21 +18,14 @@ import { createGrpcAsrPool } from './grpc-asr-pool.ts';
 import { parseRoutingTable } from './routing-table.ts';
 import { freePort } from '../grpc/testing/free-port.ts';
 import { h2Get, hasNginx, startRouter } from '../../infra/testing/nginx-router.ts';
+import { plainSessionRequest } from '../grpc/testing/session-request.ts';
 
 const nginxInstalled = hasNginx();
 if (!nginxInstalled) console.warn('nginx router test skipped: nginx is not installed (Debian: apt-get install -y nginx)');
 
 const logger = pino({ name: 'nginx-router-test', level: 'warn' });
 
-const request: AsrSessionRequest = {
-  sessionId: 'router-test',
-  modelVersion: 'en-default',
-  sampleRate: 16000,
-  encoding: 'pcm_s16le',
-  turnDetection: {},
-  keyterms: [],
-  formatTurns: false,
-};
+const request = plainSessionRequest('router-test');
 
 describe.skipIf(!nginxInstalled)('nginx gRPC router (infra/nginx_streaming_asr.conf)', () => {
   let engine: AsrEngine;

@@ -14,6 +14,7 @@ import { TEST_WAV, createTestEngine } from './testing/test-engine.ts';
 import { until } from './testing/until.ts';
 import { frames, readPcmWav, type PcmAudio } from './testing/wav.ts';
 import { startAsrWorkerServer, type AsrWorkerServer } from './worker-server.ts';
+import { plainSessionRequest } from './testing/session-request.ts';
 
 const logger = pino({ name: 'channel-settings-test', level: 'warn' });
 
@@ -27,15 +28,7 @@ const fast: ChannelTimings = {
   channelRefreshMs: 100,
 };
 
-const request: AsrSessionRequest = {
-  sessionId: 'live',
-  modelVersion: 'en-default',
-  sampleRate: 16000,
-  encoding: 'pcm_s16le',
-  turnDetection: {},
-  keyterms: [],
-  formatTurns: false,
-};
+const request = plainSessionRequest('live');
 
 let engine: AsrEngine;
 let worker: AsrWorkerServer;

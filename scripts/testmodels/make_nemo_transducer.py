@@ -25,105 +25,28 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_nemo_ctc import CACHE, CONV, D, FEAT, LAYERS, PRE, SHIFT, SUB, TOKENS, WINDOW, c  # noqa: E402
+from nemo_encoder import D, F, FRAMES, TOKENS, body_inits, body_nodes, c, encoder_io, encoder_meta, meta, save, state_nodes, w_in, write_tokens  # noqa: E402
 
 PRED_LAYERS = 2
 HIDDEN = D  # the joiner adds encoder and decoder outputs
-F = TensorProto.FLOAT
-I64 = TensorProto.INT64
 I32 = TensorProto.INT32
-
-
-def save(m, path):
-    m.ir_version = 7
-    onnx.checker.check_model(m)
-    onnx.save(m, str(path))
-
-
-def meta(m, items):
-    for k, v in items.items():
-        e = m.metadata_props.add()
-        e.key, e.value = k, str(v)
+# Saved under these names in the committed fixture (nemo_encoder.py keeps the bytes as they were).
+DECAYS = ("ch_decay", "tm_decay")
+DECAYED = ("ch_d", "tm_d")
 
 
 def encoder(rng, vocab):
-    frames = SHIFT // SUB
-    inputs = [
-        helper.make_tensor_value_info("audio_signal", F, ["N", FEAT, "T"]),
-        helper.make_tensor_value_info("length", I64, ["N"]),
-        helper.make_tensor_value_info("cache_last_channel", F, ["N", LAYERS, CACHE, D]),
-        helper.make_tensor_value_info("cache_last_time", F, ["N", LAYERS, D, CONV]),
-        helper.make_tensor_value_info("cache_last_channel_len", I64, ["N"]),
-    ]
-    outputs = [
-        helper.make_tensor_value_info("outputs", F, ["N", D, frames]),
-        helper.make_tensor_value_info("encoded_lengths", I64, ["N"]),
-        helper.make_tensor_value_info("cache_last_channel_next", F, ["N", LAYERS, CACHE, D]),
-        helper.make_tensor_value_info("cache_last_time_next", F, ["N", LAYERS, D, CONV]),
-        helper.make_tensor_value_info("cache_last_channel_next_len", I64, ["N"]),
-    ]
-    inits = [
-        c("w_in", (rng.standard_normal((SUB * FEAT, D)) * 0.6 / np.sqrt(SUB * FEAT)).astype(np.float32)),
-        c("feat_shift", np.array(8.0, dtype=np.float32)),
-        c("sub_shape", np.array([0, frames, SUB * FEAT], dtype=np.int64)),
-        c("starts", np.array([PRE], dtype=np.int64)),
-        c("ends", np.array([WINDOW], dtype=np.int64)),
-        c("axis1", np.array([1], dtype=np.int64)),
-        c("half", np.array(0.5, dtype=np.float32)),
-        c("gain", np.array(0.5, dtype=np.float32)),
-        c("len_gain", np.array(0.05, dtype=np.float32)),
-        c("n_1_1", np.array([-1, 1, 1], dtype=np.int64)),
-        c("n_1_1_1", np.array([-1, 1, 1, 1], dtype=np.int64)),
-        c("pre64", np.array(PRE, dtype=np.int64)),
-        c("sub64", np.array(SUB, dtype=np.int64)),
-        c("frames64", np.array(frames, dtype=np.int64)),
-        c("cache64", np.array(CACHE, dtype=np.int64)),
-        c("ch_decay", np.array(0.5, dtype=np.float32)),
-        c("tm_decay", np.array(0.8, dtype=np.float32)),
-    ]
-    nodes = [
-        helper.make_node("Transpose", ["audio_signal"], ["x"], perm=[0, 2, 1]),
-        helper.make_node("Slice", ["x", "starts", "ends", "axis1"], ["x_main"]),
-        helper.make_node("Add", ["x_main", "feat_shift"], ["x_shift"]),
-        helper.make_node("Reshape", ["x_shift", "sub_shape"], ["x_sub"]),
-        helper.make_node("MatMul", ["x_sub", "w_in"], ["proj"]),
-        helper.make_node("ReduceMean", ["x_shift"], ["x_mean"], axes=[1, 2], keepdims=0),
-        helper.make_node("ReduceMean", ["cache_last_channel"], ["ch_mean"], axes=[1, 2, 3], keepdims=0),
-        helper.make_node("ReduceMean", ["cache_last_time"], ["tm_mean"], axes=[1, 2, 3], keepdims=0),
-        helper.make_node("Cast", ["cache_last_channel_len"], ["len_f"], to=F),
-        helper.make_node("Mul", ["len_f", "len_gain"], ["len_term"]),
-        helper.make_node("Sub", ["ch_mean", "tm_mean"], ["mem0"]),
-        helper.make_node("Add", ["mem0", "len_term"], ["mem1"]),
-        helper.make_node("Reshape", ["mem1", "n_1_1"], ["mem2"]),
-        helper.make_node("Mul", ["mem2", "gain"], ["mem"]),
-        helper.make_node("Add", ["proj", "mem"], ["pre"]),
-        helper.make_node("Tanh", ["pre"], ["h"]),  # [N, T', D]
+    inputs, outputs = encoder_io(("outputs", ["N", D, FRAMES]))
+    inits = [w_in(rng)] + body_inits(0.5, DECAYS)
+    nodes = body_nodes() + [
         helper.make_node("Transpose", ["h"], ["outputs"], perm=[0, 2, 1]),
-        helper.make_node("Sub", ["length", "pre64"], ["len_main"]),
-        helper.make_node("Div", ["len_main", "sub64"], ["encoded_lengths"]),
-        helper.make_node("Add", ["cache_last_channel_len", "frames64"], ["len_grown"]),
-        helper.make_node("Min", ["len_grown", "cache64"], ["cache_last_channel_next_len"]),
-        helper.make_node("Reshape", ["x_mean", "n_1_1_1"], ["x_mean_b"]),
-        helper.make_node("Mul", ["x_mean_b", "half"], ["x_half"]),
-        helper.make_node("Mul", ["cache_last_channel", "ch_decay"], ["ch_d"]),
-        helper.make_node("Add", ["ch_d", "x_half"], ["cache_last_channel_next"]),
-        helper.make_node("Mul", ["cache_last_time", "tm_decay"], ["tm_d"]),
-        helper.make_node("Add", ["tm_d", "x_half"], ["cache_last_time_next"]),
-    ]
+    ] + state_nodes(DECAYS, DECAYED)
     g = helper.make_graph(nodes, "nemo_transducer_random_encoder", inputs, outputs, inits)
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="earshot-testmodels")
-    meta(m, {
-        "vocab_size": vocab - 1, "window_size": WINDOW, "chunk_shift": SHIFT, "normalize_type": "",
-        "cache_last_channel_dim1": LAYERS, "cache_last_channel_dim2": CACHE, "cache_last_channel_dim3": D,
-        "cache_last_time_dim1": LAYERS, "cache_last_time_dim2": D, "cache_last_time_dim3": CONV,
-        "pred_rnn_layers": PRED_LAYERS, "pred_hidden": HIDDEN,
-        "subsampling_factor": SUB, "model_type": "EncDecHybridRNNTCTCBPEModel", "version": "1",
-        "model_author": "earshot-testmodels", "comment": "random weights, test fixture only",
-    })
+    meta(m, encoder_meta(vocab, {"pred_rnn_layers": PRED_LAYERS, "pred_hidden": HIDDEN}))
     return m
 
 
@@ -201,7 +124,7 @@ def main():
     save(encoder(rng, vocab), out / "encoder.onnx")
     save(decoder(rng, vocab), out / "decoder.onnx")
     save(joiner(rng, vocab), out / "joiner.onnx")
-    (out / "tokens.txt").write_text("".join(f"{t} {i}\n" for i, t in enumerate(TOKENS)), encoding="utf-8")
+    write_tokens(out)
     (out / "README.md").write_text(
         "Random-weight model in NeMo's cache-aware streaming FastConformer transducer format as sherpa-onnx reads it "
         "(test fixture, not a speech model).\nGenerated by scripts/testmodels/make_nemo_transducer.py.\n")

@@ -4,12 +4,10 @@ import { createEngine, type AsrEngine } from '../index.ts';
 import { loadRecognizer } from '../recognizers/load-recognizer.ts';
 import type { Recognizer } from '../recognizers/recognizer.ts';
 import type { DecodedToken } from '../decoders/chunk-result.ts';
-import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
-import { committedSpeechFiles, haveRealRecordings } from '../testing/test-data.ts';
-import { createSherpaRecognizer, sherpaDecode, type SherpaModelConfig } from '../testing/sherpa-reference.ts';
-import { decodeClipsLikeTheWorker } from '../testing/decode-clips.ts';
+import { conformanceClips, expectTokensLikeSherpa } from '../testing/conformance-clips.ts';
+import type { SherpaModelConfig } from '../testing/sherpa-reference.ts';
+import { decodeClipsLikeTheWorker, type NamedClip } from '../testing/decode-clips.ts';
 import { finalWordsThroughEngine, tokensToText } from '../testing/engine-transcript.ts';
-import { synthesizeSpeechLike } from '../testing/synthetic-speech.ts';
 
 /**
  * Random-weight models in the one-file fbank CTC formats sherpa-onnx streams: icefall's
@@ -36,14 +34,10 @@ const fixtures: Fixture[] = [
   { dir: `${testdata}/nemo-ctc-random`, kind: 'nemo_ctc', file: 'model.int8.onnx', chunkFeatureFrames: 57 },
 ];
 
-let clips: { name: string; audio: AudioFile }[] = [];
+let clips: NamedClip[] = [];
 
 beforeAll(async () => {
-  const real = haveRealRecordings('real recordings in fbank CTC models vs sherpa-onnx (its committed synthetic speech still runs)');
-  const files = (real ? testdataFiles().map((f) => f.path) : committedSpeechFiles()).filter((_, i) => i % 2 === 0);
-  clips = [];
-  for (const path of files) clips.push({ name: path.split('/').slice(-2).join('/'), audio: await readAudioFile(path) });
-  clips.push({ name: 'synthetic-16000', audio: synthesizeSpeechLike(16000, 3, 5) }, { name: 'synthetic-48000', audio: synthesizeSpeechLike(48000, 3, 6) });
+  clips = await conformanceClips('fbank CTC models vs sherpa-onnx');
 });
 
 for (const fx of fixtures) {
@@ -81,17 +75,7 @@ for (const fx of fixtures) {
     it(`greedy search: token for token, ${batched ? 'all clips batched together' : 'stream by stream'}`, async () => {
       const { tokens } = await decodeClipsLikeTheWorker(recognizer, clips, batched);
       clips.forEach((c, i) => inProcess.set(c.name, tokens[i]));
-      const reference = createSherpaRecognizer(sherpaModel);
-      const sym = (id: number) => recognizer.tokens.symbols[id].replace(/▁/g, ' ');
-      let compared = 0;
-      clips.forEach((c, i) => {
-        const ref = sherpaDecode(reference, sherpaModel, toFloat(c.audio.samples), c.audio.sampleRate, (fx.chunkFeatureFrames * 10) / 1000);
-        // sherpa-onnx decodes a chunk only once the next frame is there: compare what it decoded.
-        const ours = tokens[i].filter((t) => t.frame < ref.decodedFrames);
-        expect(ours.map((t) => sym(t.id)), c.name).toEqual(ref.tokens);
-        expect(ours.map((t) => t.frame), c.name).toEqual(ref.frames);
-        compared += ref.tokens.length;
-      });
+      const compared = expectTokensLikeSherpa(clips, tokens, recognizer.tokens.symbols, sherpaModel, (fx.chunkFeatureFrames * 10) / 1000);
       expect(compared).toBeGreaterThan(100);
     });
 

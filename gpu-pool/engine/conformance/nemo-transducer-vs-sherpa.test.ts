@@ -4,12 +4,11 @@ import { createEngine, type AsrEngine } from '../index.ts';
 import { loadRecognizer } from '../recognizers/load-recognizer.ts';
 import type { Recognizer } from '../recognizers/recognizer.ts';
 import type { DecodedToken } from '../decoders/chunk-result.ts';
-import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
-import { committedSpeechFiles, haveRealRecordings } from '../testing/test-data.ts';
+import { toFloat } from '../testing/audio-files.ts';
+import { conformanceClips } from '../testing/conformance-clips.ts';
 import { createSherpaRecognizer, sherpaDecode, type SherpaModelConfig } from '../testing/sherpa-reference.ts';
-import { decodeClipsLikeTheWorker } from '../testing/decode-clips.ts';
+import { decodeClipsLikeTheWorker, type NamedClip } from '../testing/decode-clips.ts';
 import { finalWordsThroughEngine, tokensToText } from '../testing/engine-transcript.ts';
-import { synthesizeSpeechLike } from '../testing/synthetic-speech.ts';
 import { editDistance } from '../testing/edit-distance.ts';
 
 /**
@@ -24,14 +23,10 @@ import { editDistance } from '../testing/edit-distance.ts';
 const dir = resolve(import.meta.dirname, '../testdata/nemo-transducer-random');
 const WINDOW_FRAMES = 57;
 
-let clips: { name: string; audio: AudioFile }[] = [];
+let clips: NamedClip[] = [];
 
 beforeAll(async () => {
-  const real = haveRealRecordings('real recordings in NeMo transducer vs sherpa-onnx (its committed synthetic speech still runs)');
-  const files = (real ? testdataFiles().map((f) => f.path) : committedSpeechFiles()).filter((_, i) => i % 2 === 0);
-  clips = [];
-  for (const path of files) clips.push({ name: path.split('/').slice(-2).join('/'), audio: await readAudioFile(path) });
-  clips.push({ name: 'synthetic-16000', audio: synthesizeSpeechLike(16000, 3, 5) }, { name: 'synthetic-48000', audio: synthesizeSpeechLike(48000, 3, 6) });
+  clips = await conformanceClips('NeMo transducer vs sherpa-onnx');
 });
 
 for (const int8 of [false, true]) {

@@ -6,12 +6,11 @@ import { ZipformerTransducerModel } from '../models/zipformer-transducer.ts';
 import { TransducerRecognizer } from '../recognizers/transducer-recognizer.ts';
 import type { DecodedToken } from '../decoders/chunk-result.ts';
 import { StreamPipeline } from '../scheduler/stream-pipeline.ts';
-import { readAudioFile, testdataFiles, toFloat, type AudioFile } from '../testing/audio-files.ts';
-import { committedSpeechFiles, haveRealRecordings } from '../testing/test-data.ts';
+import { toFloat } from '../testing/audio-files.ts';
+import { conformanceClips, expectTokensLikeSherpa } from '../testing/conformance-clips.ts';
 import { createSherpaRecognizer, sherpaDecode, type SherpaModelConfig } from '../testing/sherpa-reference.ts';
-import { decodeClipsLikeTheWorker } from '../testing/decode-clips.ts';
+import { decodeClipsLikeTheWorker, type NamedClip } from '../testing/decode-clips.ts';
 import { finalWordsThroughEngine, tokensToText } from '../testing/engine-transcript.ts';
-import { synthesizeSpeechLike } from '../testing/synthetic-speech.ts';
 
 /**
  * Random-weight models in sherpa-onnx's zipformer2 and zipformer (v1) transducer formats
@@ -25,16 +24,10 @@ const T = 45;
 const SHIFT = 32;
 const TAIL_SECONDS = (T * 10) / 1000;
 
-let clips: { name: string; audio: AudioFile }[] = [];
+let clips: NamedClip[] = [];
 
 beforeAll(async () => {
-  // Every other file keeps the suite fast on 2 cores; both sample rates are covered.
-  // Without the real recordings, the committed synthetic sentences (8, 16, 22.05 kHz) stand in.
-  const real = haveRealRecordings('real recordings in zipformer transducers vs sherpa-onnx (its committed synthetic speech still runs)');
-  const files = (real ? testdataFiles().map((f) => f.path) : committedSpeechFiles()).filter((_, i) => i % 2 === 0);
-  clips = [];
-  for (const path of files) clips.push({ name: path.split('/').slice(-2).join('/'), audio: await readAudioFile(path) });
-  clips.push({ name: 'synthetic-16000', audio: synthesizeSpeechLike(16000, 3, 5) }, { name: 'synthetic-48000', audio: synthesizeSpeechLike(48000, 3, 6) });
+  clips = await conformanceClips('zipformer transducers vs sherpa-onnx');
 });
 
 for (const fixture of fixtures) {
@@ -67,16 +60,7 @@ for (const fixture of fixtures) {
     it('greedy search: token for token, all clips batched together', async () => {
       const { tokens } = await decodeClipsLikeTheWorker(model, clips);
       clips.forEach((c, i) => inProcess.set(c.name, tokens[i]));
-      const recognizer = createSherpaRecognizer(sherpaModel);
-      const sym = (id: number) => model.tokens.symbols[id].replace(/▁/g, ' ');
-      let compared = 0;
-      clips.forEach((c, i) => {
-        const ref = sherpaDecode(recognizer, sherpaModel, toFloat(c.audio.samples), c.audio.sampleRate, TAIL_SECONDS);
-        const ours = tokens[i].filter((t) => t.frame < ref.decodedFrames);
-        expect(ours.map((t) => sym(t.id)), c.name).toEqual(ref.tokens);
-        expect(ours.map((t) => t.frame), c.name).toEqual(ref.frames);
-        compared += ref.tokens.length;
-      });
+      const compared = expectTokensLikeSherpa(clips, tokens, model.tokens.symbols, sherpaModel, TAIL_SECONDS);
       expect(compared).toBeGreaterThan(100);
     });
 
