@@ -70,6 +70,14 @@ export function defineConfig(config: WranglerLikeConfig): WranglerLikeConfig {
 }
 
 /** The functions a role serves, mounted on one app, in declaration order. */
+/**
+ * What a function is given: only the bindings it declares, so the manifest's list is the contract
+ * (a function that reaches for an undeclared binding finds it undefined at start-up, in its tests).
+ */
+export function declaredBindings(declaration: Pick<FunctionDeclaration, 'bindings'>, all: Bindings): Bindings {
+  return Object.fromEntries(declaration.bindings.map((name) => [name, all[name]])) as unknown as Bindings;
+}
+
 export function functionsFor(config: WranglerLikeConfig, role: Role): FunctionDeclaration[] {
   return config.functions.filter((declaration) => declaration.roles.includes(role));
 }

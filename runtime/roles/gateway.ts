@@ -10,7 +10,7 @@ import manifest from '../../wrangler-like.config.ts';
 import { createGrpcAsrPool } from '../../gpu-pool/client/index.ts';
 import type { AsrPool } from '../../gpu-pool/client/api.ts';
 import { LiveSessions, OnnxPunctuator, type Punctuator } from '../../functions/streaming/index.ts';
-import { functionsFor, type Bindings, type FunctionDeclaration } from '../bindings.ts';
+import { declaredBindings, functionsFor, type Bindings, type FunctionDeclaration } from '../bindings.ts';
 import type { Role, RuntimeConfig } from '../config/index.ts';
 import { MAX_MESSAGE_BYTES } from '../config/limits.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -55,17 +55,18 @@ export async function startGateway(config: RuntimeConfig, deps: GatewayDeps = {}
   const punctuator = await loadPunctuator(config.punctuationModelDir, logger);
   const bindings: Bindings = { config, asrPool: pool, sessions, live, upgradeWebSocket, metrics, logger, punctuator };
 
-  const mounted: FunctionDeclaration[] = [];
+  const mounted: { declaration: FunctionDeclaration; given: Bindings }[] = [];
   for (const declaration of functionsFor(manifest, deps.role ?? 'gateway')) {
     if (declaration.enabled && !declaration.enabled(config)) continue;
-    const routes = declaration.mount(bindings);
+    const given = declaredBindings(declaration, bindings);
+    const routes = declaration.mount(given);
     const missing = declaration.routes.filter((path) => !routes.routes.some((route) => route.path === path));
     if (missing.length > 0) throw new Error(`function '${declaration.name}' does not serve its declared routes: ${missing.join(', ')}`);
     app.route('/', routes);
-    mounted.push(declaration);
+    mounted.push({ declaration, given });
   }
   const stopLicenceWatch = sessions.onLicenceFailed((failure) => {
-    for (const declaration of mounted) declaration.onLicenceFailed?.(bindings, failure);
+    for (const { declaration, given } of mounted) declaration.onLicenceFailed?.(given, failure);
   });
 
   const listeners: Listener[] = [await listenPlain(app, config.host, config.port, attach)];
@@ -84,7 +85,7 @@ export async function startGateway(config: RuntimeConfig, deps: GatewayDeps = {}
     stop() {
       stopping ??= (async () => {
         logger.info({ liveSessions: live.size, graceMs: config.drainGraceMs }, 'draining');
-        await Promise.all(mounted.map((declaration) => declaration.drain?.(bindings, config.drainGraceMs)));
+        await Promise.all(mounted.map(({ declaration, given }) => declaration.drain?.(given, config.drainGraceMs)));
         stopLicenceWatch();
         await Promise.all(listeners.map((listener) => listener.close()));
         if (ownsSessions) await sessions.close();
