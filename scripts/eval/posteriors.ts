@@ -4,6 +4,7 @@
 // as the inference worker batches them: the log-probs are the ones a served session sees.
 import { StreamingResampler } from '../../gpu-pool/engine/audio/resampler.ts';
 import type { CtcModel } from '../../gpu-pool/engine/models/model.ts';
+import { CtcRecognizer } from '../../gpu-pool/engine/recognizers/ctc-recognizer.ts';
 import { loadRecognizer } from '../../gpu-pool/engine/recognizers/load-recognizer.ts';
 import type { Recognizer } from '../../gpu-pool/engine/recognizers/recognizer.ts';
 import type { Audio } from './audio.js';
@@ -25,8 +26,8 @@ export interface DevPosteriors {
 /** Runs the served network file (`preferInt8`) over every utterance, `batch` streams per call. */
 export async function devPosteriors(modelDir: string, audios: Audio[], opts: { preferInt8?: boolean; batch?: number } = {}): Promise<DevPosteriors> {
   const recognizer = await loadRecognizer(modelDir, { provider: 'cpu', intraOpThreads: 1, preferInt8: opts.preferInt8 ?? true });
-  const model = (recognizer as unknown as { model: CtcModel }).model;
-  if (model?.kind !== 'ctc') throw new Error(`${modelDir}: the cached search tuner needs a CTC model`);
+  if (!(recognizer instanceof CtcRecognizer)) throw new Error(`${modelDir}: the cached search tuner needs a CTC model`);
+  const model = recognizer.model;
   const rate = model.description.sampleRate;
   const utterances: PosteriorChunk[][] = audios.map(() => []);
   let vocab = 0;

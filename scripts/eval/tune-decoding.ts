@@ -13,6 +13,7 @@
 //     [--bonuses 0,1,2] [--beams 8,16] [--blank-penalties 0,0.5] [--token-prune 6] [--oov-penalties 6,10] [--no-lexicon] [--lm A,B] [--lexicon A,B]
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ctcGreedyStep, type CtcGreedyState } from '../../gpu-pool/engine/decoders/ctc-greedy.ts';
 import { createPrefixBeamState, ctcPrefixBeamStep, finalizePrefixBeam, type PrefixBeamContext } from '../../gpu-pool/engine/decoders/ctc-prefix-beam.ts';
 import { DEFAULT_FINALIZE_AFTER_MS } from '../../gpu-pool/engine/decoders/finalization.ts';
 import { Lexicon } from '../../gpu-pool/engine/decoders/lexicon.ts';
@@ -58,17 +59,8 @@ const symbols = model.tokens.symbols;
 function transcribe(ctx: PrefixBeamContext | null, chunks: PosteriorChunk[]): string {
   const words = new WordAssembler(symbols, model.description.frameMs);
   if (ctx === null) {
-    // Greedy: argmax per frame, repeats and blanks collapsed (sherpa-onnx's greedy CTC search).
-    let prev = -1;
-    let frame = 0;
-    for (const c of chunks) {
-      for (let f = 0; f < c.frames; f++, frame++) {
-        let best = 0;
-        for (let k = 1; k < vocab; k++) if (c.logProbs[f * vocab + k] > c.logProbs[f * vocab + best]) best = k;
-        if (best !== prev && best !== model.tokens.blankId) words.addToken(best, frame, 1);
-        prev = best;
-      }
-    }
+    const state: CtcGreedyState = { prev: -1, frameOffset: 0 };
+    for (const c of chunks) for (const t of ctcGreedyStep(state, c.logProbs, c.frames, vocab, model.tokens.blankId).tokens) words.addToken(t.id, t.frame, t.prob);
   } else {
     const state = createPrefixBeamState(ctx);
     for (const c of chunks) for (const t of ctcPrefixBeamStep(ctx, state, c.logProbs, c.frames, vocab).tokens) words.addToken(t.id, t.frame, t.prob);
