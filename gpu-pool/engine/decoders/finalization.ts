@@ -1,3 +1,5 @@
+import type { ChunkResult } from './chunk-result.ts';
+
 /**
  * When a decoded word becomes final (immutable, `word_is_final: true`): the policy every search
  * shares (CTC prefix beam, transducer beam, both greedy searches).
@@ -170,6 +172,14 @@ export class VadSilence {
     }
     return false;
   }
+}
+
+/**
+ * A greedy search's result when only the VAD moved on (the worker's reseal): no new tokens; the
+ * last word is closed if lastWordSealed now vouches for it. One shape for every greedy search.
+ */
+export function resealGreedy(state: { seal?: GreedySeal; frameOffset: number }, sealAfter: number | null): ChunkResult {
+  return { tokens: [], frames: 0, blankProbs: new Float32Array(0), wordClosed: sealGreedyWord((state.seal ??= createGreedySeal()), state.frameOffset, sealAfter) };
 }
 
 /** A greedy search emitted a token: its word is open again (a new one, or the sealed one's successor). */

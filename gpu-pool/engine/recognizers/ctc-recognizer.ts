@@ -1,6 +1,6 @@
 import { ctcGreedyStep, type CtcGreedyState } from '../decoders/ctc-greedy.ts';
 import { createPrefixBeamState, ctcPrefixBeamStep, finalizePrefixBeam, keytermWords, type PrefixBeamContext, type PrefixBeamState } from '../decoders/ctc-prefix-beam.ts';
-import { createGreedySeal, greedySealFrames, sealGreedyWord, type VadSilence } from '../decoders/finalization.ts';
+import { createGreedySeal, greedySealFrames, resealGreedy, type VadSilence } from '../decoders/finalization.ts';
 import { loadBeamContext, readTokenDelayMs } from '../models/beam-settings.ts';
 import type { ChunkResult, DecodedToken } from '../decoders/chunk-result.ts';
 import type { FrontEnd } from '../features/front-end.ts';
@@ -61,7 +61,7 @@ export class CtcRecognizer implements Recognizer<CtcStream> {
 
   reseal(state: CtcStream): ChunkResult {
     if (state.beam) return ctcPrefixBeamStep(this.beamContext, state.beam, new Float32Array(0), 0, this.model.tokens.symbols.length);
-    return { tokens: [], frames: 0, blankProbs: new Float32Array(0), wordClosed: sealGreedyWord((state.ctc.seal ??= createGreedySeal()), state.ctc.frameOffset, this.greedySealAfter) };
+    return resealGreedy(state.ctc, this.greedySealAfter);
   }
 
   setKeyterms(state: CtcStream, keyterms: readonly string[]): void {

@@ -1,5 +1,5 @@
 import { createStatefulGreedyState, statefulTransducerGreedy, type StatefulGreedyState } from '../decoders/transducer-greedy-stateful.ts';
-import { createGreedySeal, greedySealFrames, sealGreedyWord, type VadSilence } from '../decoders/finalization.ts';
+import { createGreedySeal, greedySealFrames, resealGreedy, type VadSilence } from '../decoders/finalization.ts';
 import { readTokenDelayMs } from '../models/beam-settings.ts';
 import type { ChunkResult, DecodedToken } from '../decoders/chunk-result.ts';
 import type { FrontEnd } from '../features/front-end.ts';
@@ -45,8 +45,7 @@ export class StatefulTransducerRecognizer implements Recognizer<StatefulTransduc
 
   /** The VAD heard more silence: the last word may be sealed without a new chunk (finalization.ts). */
   reseal(state: StatefulTransducerStream): ChunkResult {
-    const g = state.greedy;
-    return { tokens: [], frames: 0, blankProbs: new Float32Array(0), wordClosed: sealGreedyWord((g.seal ??= createGreedySeal()), g.frameOffset, this.greedySealAfter) };
+    return resealGreedy(state.greedy, this.greedySealAfter);
   }
 
   setKeyterms(): void {

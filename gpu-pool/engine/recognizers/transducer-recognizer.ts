@@ -1,6 +1,6 @@
 import { initialContext, transducerGreedy, type GreedyState } from '../decoders/transducer-greedy.ts';
 import { createBeamState, finalizeBeam, settle, transducerModifiedBeam, type BeamState } from '../decoders/transducer-modified-beam.ts';
-import { createGreedySeal, finalizeAfterFrames, greedySealFrames, sealGreedyWord, type VadSilence } from '../decoders/finalization.ts';
+import { createGreedySeal, finalizeAfterFrames, greedySealFrames, resealGreedy, type VadSilence } from '../decoders/finalization.ts';
 import { readTokenDelayMs } from '../models/beam-settings.ts';
 import type { ChunkResult, DecodedToken } from '../decoders/chunk-result.ts';
 import type { FrontEnd } from '../features/front-end.ts';
@@ -64,8 +64,7 @@ export class TransducerRecognizer implements Recognizer<TransducerStream> {
 
   reseal(state: TransducerStream): ChunkResult {
     if (state.beam) return settle(state.beam);
-    const g = state.greedy;
-    return { tokens: [], frames: 0, blankProbs: new Float32Array(0), wordClosed: sealGreedyWord((g.seal ??= createGreedySeal()), g.frameOffset, this.greedySealAfter) };
+    return resealGreedy(state.greedy, this.greedySealAfter);
   }
 
   setKeyterms(): void {
