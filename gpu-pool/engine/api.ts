@@ -128,6 +128,12 @@ export interface EngineOptions {
    * after SEAL_AFTER_MS of decoded frames. Default ASR_VAD_SEAL_MS, else DEFAULT_VAD_SEAL_MS.
    */
   vadSealMs?: number | null;
+  /**
+   * The VAD seal may run the audio of a chunk not yet whole on a copy of the model state (the
+   * look-ahead, decoders/finalization.ts) instead of waiting for the chunk. Default
+   * ASR_VAD_LOOKAHEAD, else on.
+   */
+  vadLookAhead?: boolean;
   /** Engine start-up and worker failures. Default: logs nothing (the runtime passes its logger). */
   logger?: Logger;
 }

@@ -7,6 +7,7 @@ import { findVadModel, VAD_MODEL_FILE, VAD_PACKAGE } from './endpointing/vad-mod
 import { EngineError } from './errors.ts';
 import { DEFAULT_VAD_SEAL_MS } from './decoders/finalization.ts';
 import { silentLogger, type Logger } from '../logger.ts';
+import { parseBoolean } from '../parse-boolean.ts';
 import type { DecodingMethod, ModelDescription } from './models/model.ts';
 import { decodingProblem, keytermProblem, type RecognizerCapabilities } from './recognizers/recognizer.ts';
 import type { FromWorker, StreamCommand, ToWorker, WorkerSettings } from './scheduler/messages.ts';
@@ -66,6 +67,7 @@ export async function createEngine(options: EngineOptions): Promise<AsrEngine> {
     preloadSearch: decoding === 'modified_beam_search',
     finalizeAfterMs: options.finalizeAfterMs !== undefined ? options.finalizeAfterMs : finalizeAfterMsFromEnv(process.env.ASR_FINALIZE_AFTER_MS),
     vadSealMs: options.vadSealMs !== undefined ? options.vadSealMs : vadSealMsFromEnv(process.env.ASR_VAD_SEAL_MS),
+    vadLookAhead: options.vadLookAhead ?? vadLookAheadFromEnv(process.env.ASR_VAD_LOOKAHEAD),
     tokenDelayMs: tokenDelayMsFromEnv(process.env.ASR_TOKEN_DELAY_MS),
     batchWindowMs: Math.max(0, options.batchWindowMs ?? 8),
     maxBatchSize: Math.max(1, Math.floor(options.maxBatchSize ?? 32)),
@@ -110,6 +112,14 @@ export function vadSealMsFromEnv(value: string | undefined): number | null {
   const ms = Number(value);
   if (!Number.isFinite(ms) || ms < 0 || ms > 10_000) throw new EngineError('INVALID_OPTIONS', `ASR_VAD_SEAL_MS must be milliseconds (0-10000) or 'off', got '${value}'`);
   return ms;
+}
+
+/** ASR_VAD_LOOKAHEAD: on (default) or off, the VAD seal's look-ahead (decoders/finalization.ts). */
+export function vadLookAheadFromEnv(value: string | undefined): boolean {
+  if (value === undefined || value.trim() === '') return true;
+  const on = parseBoolean(value);
+  if (on === undefined) throw new EngineError('INVALID_OPTIONS', `ASR_VAD_LOOKAHEAD must be on or off, got '${value}'`);
+  return on;
 }
 
 /** ASR_TOKEN_DELAY_MS: overrides the model folder's token_delay_ms (decoding.json); unset = the folder's. */

@@ -20,9 +20,11 @@ export interface TranscribeOptions {
   concurrency?: number;
   /** Per file: stream options (e.g. keyterms) and what to do once its stream exists. */
   perStream?: (index: number) => { options?: Partial<StreamOptions>; setUp?: (stream: AsrStream) => void };
+  /** Push each piece at real-time pace, as a live client does (the VAD seal and its look-ahead then act as in a session). */
+  paced?: boolean;
 }
 
-/** Transcribe many files, each pushed in 100 ms pieces and flushed; turns joined. */
+/** Transcribe many files, each pushed in 100 ms pieces (at once, or paced) and flushed; turns joined. */
 export async function transcribeAll(engine: AsrEngine, audios: Audio[], decoding: DecodingMethod, opts: TranscribeOptions = {}): Promise<string[]> {
   const out: string[] = new Array(audios.length);
   let next = 0;
@@ -32,7 +34,7 @@ export async function transcribeAll(engine: AsrEngine, audios: Audio[], decoding
       const samples = Int16Array.from(a.samples, (x) => Math.max(-32768, Math.min(32767, Math.round(x * 32768))));
       const piece = Math.round(a.sampleRate * 0.1) * 2;
       const extra = opts.perStream?.(i) ?? {};
-      const words = await finalWordsThroughEngine(engine, { samples, sampleRate: a.sampleRate }, [piece], { decoding, ...extra.options }, extra.setUp);
+      const words = await finalWordsThroughEngine(engine, { samples, sampleRate: a.sampleRate }, [piece], { decoding, ...extra.options }, extra.setUp, opts.paced);
       out[i] = words.join(' ');
     }
   };

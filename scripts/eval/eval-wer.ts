@@ -4,7 +4,7 @@
 // Secondary rows: the fp32 model with the same search, and greedy CTC by sherpa-onnx-node (the
 // independent reference decoder: the acoustic model alone). Real sets also get pocketsphinx en-us,
 // the classic recogniser Earshot must beat (skipped, with a notice, where it is not installed).
-//   tsx scripts/eval/eval-wer.ts [--sets real,realdev,test,fixtures,dev,timed] [--served-only] [--no-vad] [--verbose] [--model-dir DIR]
+//   tsx scripts/eval/eval-wer.ts [--sets real,realdev,test,fixtures,dev,timed] [--served-only] [--no-vad] [--paced [N]] [--verbose] [--model-dir DIR]
 // (timed: bench:latency's espeak-ng sentences, once it generated them; ASR_FINALIZE_AFTER_MS and ASR_VAD_SEAL_MS
 // apply as on a worker; the served rows run the Silero VAD as a worker does, which the VAD seal needs; --no-vad: without it)
 import { existsSync } from 'node:fs';
@@ -22,6 +22,9 @@ const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) 
 const verbose = args.includes('--verbose');
 const servedOnly = args.includes('--served-only');
 const withVad = !args.includes('--no-vad');
+// --paced [N]: the served rows push at real-time pace, N files at once (default 8), as live sessions do.
+const paced = args.includes('--paced');
+const pacedConcurrency = Number(option('--paced')) || 8;
 const wanted = new Set((option('--sets') ?? 'real,realdev,test,fixtures,dev').split(','));
 
 const modelDir = option('--model-dir') ?? MODEL_DIR; // a candidate folder, before it replaces the committed model
@@ -49,7 +52,7 @@ async function run(name: string, utts: Utterance[] | null, real: boolean, pocket
   const audios: Audio[] = [];
   for (const u of utts) audios.push(await readAudio(u.path));
   const seconds = audios.reduce((a, x) => a + x.samples.length / x.sampleRate, 0);
-  if (served) report('SERVED: int8 + beam + LM + lexicon (Earshot)', utts, await transcribeAll(served, audios, 'modified_beam_search'), seconds);
+  if (served) report('SERVED: int8 + beam + LM + lexicon (Earshot)', utts, await transcribeAll(served, audios, 'modified_beam_search', paced ? { paced, concurrency: pacedConcurrency } : {}), seconds);
   if (servedOnly) return;
   if (fp32) report('fp32 + beam + LM + lexicon (Earshot)', utts, await transcribeAll(fp32, audios, 'modified_beam_search'), seconds);
   for (const modelFile of ['model.int8.onnx', 'model.onnx']) {
@@ -66,7 +69,7 @@ async function run(name: string, utts: Utterance[] | null, real: boolean, pocket
   report('pocketsphinx en-us, whole files (pocketsphinx_batch)', utts, await transcribeWithPocketsphinx(utts, 'batch'), seconds);
 }
 
-console.log(`model: ${modelDir} (served file model.int8.onnx; decoding.json ${hasSearch ? 'present' : 'absent: greedy only'}; VAD ${withVad ? 'on' : 'off'}; ASR_VAD_SEAL_MS=${process.env.ASR_VAD_SEAL_MS ?? '(default)'})`);
+console.log(`model: ${modelDir} (served file model.int8.onnx; decoding.json ${hasSearch ? 'present' : 'absent: greedy only'}; VAD ${withVad ? 'on' : 'off'}; ASR_VAD_SEAL_MS=${process.env.ASR_VAD_SEAL_MS ?? '(default)'}; ASR_VAD_LOOKAHEAD=${process.env.ASR_VAD_LOOKAHEAD ?? '(default: on)'}; ${paced ? `paced at real time, ${pacedConcurrency} at once` : 'pushed as fast as decoded'})`);
 if (wanted.has('real')) await run('real recordings, ../shared/testdata (evaluation only)', realRecordings(), true, true);
 if (wanted.has('realdev')) await run('real speakers held out, ../shared/realspeech/dev.tsv (tunes decoding.json)', realspeechDev(), true);
 if (wanted.has('test')) await run('held-out synthetic, full test set (work-data/)', heldoutCorpus(), false);

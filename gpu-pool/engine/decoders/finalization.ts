@@ -12,7 +12,10 @@ import type { ChunkResult } from './chunk-result.ts';
  * silence after it (VadSilence), else after a longer pause of decoded frames, `sealAfterFrames`
  * (pieces of one word can be several frames apart; sealing it too early splits it), and, with a
  * lexicon, only when it is a complete word: a later piece can then only start a new word
- * (lastWordSealed: the one rule every search applies). End of turn and
+ * (lastWordSealed: the one rule every search applies). The VAD's silence vouches only once the
+ * audio up to it plus the model's token lag is decoded; a model that decodes whole chunks
+ * (300 ms for T-one) would hold the word up to a chunk longer, so the worker decodes the frames
+ * of a chunk not yet whole early, on a copy of the model state (Recognizer.decodeAhead). End of turn and
  * ForceEndpoint commit everything at once (stream/asr-stream.ts). The delay to final is thereby
  * bounded instead of lasting until all paths happen to agree, which with a language model took
  * seconds. `null` turns the policy off: a beam search then commits only the prefix all its paths

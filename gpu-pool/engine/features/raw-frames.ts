@@ -1,10 +1,12 @@
+import type { FrontEnd, PendingChunk } from './front-end.ts';
+
 /**
  * Cuts a sample stream into consecutive, non-overlapping frames of `frameSize` samples
  * (kaldi-native-fbank's RawAudioSamples with snip-edges: what T-one-format models take).
  * One preallocated frame buffer is filled in place; `take()` hands out a copy because the
  * frame travels on to a batch.
  */
-export class RawFramer {
+export class RawFramer implements FrontEnd {
   private readonly frame: Float32Array;
   private fill = 0;
   private readonly ready: Float32Array[] = [];
@@ -34,6 +36,13 @@ export class RawFramer {
       this.ready.push(this.frame.slice());
       this.fill = 0;
     }
+  }
+
+  peek(): PendingChunk | null {
+    if (this.fill === 0) return null;
+    const chunk = new Float32Array(this.frameSize);
+    chunk.set(this.frame.subarray(0, this.fill));
+    return { chunk, samples: this.fill };
   }
 
   get readyCount(): number {

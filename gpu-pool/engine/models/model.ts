@@ -49,6 +49,8 @@ export interface CtcModel<S = unknown> extends NetworkBase {
   createState(): S;
   /** Runs one chunk of each stream in one call (states stacked on the batch axis) and updates each state. */
   forward(states: S[], chunks: Float32Array[]): Promise<CtcOutput>;
+  /** A copy `forward` may update while the stream's own state stays as it was (the VAD seal's look-ahead). */
+  cloneState?(state: S): S;
 }
 
 /** One batched transducer encoder run: encoder frames [N, frames, dim]. */

@@ -73,6 +73,10 @@ export class ToneCtcModel implements CtcModel<ToneState> {
     return new Uint16Array(this.stateDim);
   }
 
+  cloneState(state: ToneState): ToneState {
+    return state.slice();
+  }
+
   async forward(states: ToneState[], chunks: Float32Array[]): Promise<CtcOutput> {
     const n = states.length;
     const s = this.samplesPerChunk;

@@ -13,6 +13,8 @@ interface CtcStream {
   ctc: CtcGreedyState;
   /** Set for modified_beam_search: prefix beam search (with the folder's LM, if any). */
   beam: PrefixBeamState | null;
+  /** Frames of the chunk being filled that decodeAhead already gave the search. */
+  framesAhead: number;
 }
 
 /**
@@ -56,7 +58,7 @@ export class CtcRecognizer implements Recognizer<CtcStream> {
 
   createState(decoding: DecodingMethod, keyterms: readonly string[] = [], vad: VadSilence | null = null): CtcStream {
     const beam = decoding === 'modified_beam_search' ? createPrefixBeamState(this.beamContext, keyterms, vad) : null;
-    return { model: this.model.createState(), ctc: { prev: -1, frameOffset: 0, seal: createGreedySeal(vad) }, beam };
+    return { model: this.model.createState(), ctc: { prev: -1, frameOffset: 0, seal: createGreedySeal(vad) }, beam, framesAhead: 0 };
   }
 
   reseal(state: CtcStream): ChunkResult {
@@ -77,11 +79,34 @@ export class CtcRecognizer implements Recognizer<CtcStream> {
       states.map((s) => s.model),
       chunks,
     );
-    const blankId = this.model.tokens.blankId;
     return states.map((s, b) => {
-      const rows = logProbs.subarray(b * t * v, (b + 1) * t * v);
-      return s.beam ? ctcPrefixBeamStep(this.beamContext, s.beam, rows, t, v) : ctcGreedyStep(s.ctc, rows, t, v, blankId, this.greedySealAfter);
+      const ahead = Math.min(s.framesAhead, t);
+      s.framesAhead = 0;
+      return this.search(s, logProbs.subarray((b * t + ahead) * v, (b + 1) * t * v), t - ahead, v);
     });
+  }
+
+  async decodeAhead(states: CtcStream[], chunks: Float32Array[], audioSamples: number[]): Promise<ChunkResult[]> {
+    const clone = this.model.cloneState?.bind(this.model);
+    if (!clone) return states.map(() => ({ tokens: [], frames: 0, blankProbs: new Float32Array(0) }));
+    const { logProbs, frames: t, vocab: v } = await this.model.forward(
+      states.map((s) => clone(s.model)),
+      chunks,
+    );
+    return states.map((s, b) => {
+      // Every frame of audio heard. Those within the token lag of the padding would need the audio
+      // still to come, but the worker decodes ahead only after the VAD heard sealMs of silence
+      // (at least the lag): what the padding can change there is silence.
+      const upTo = Math.min(t, Math.max(s.framesAhead, Math.floor((audioSamples[b] * t) / chunks[b].length)));
+      const from = s.framesAhead;
+      s.framesAhead = upTo;
+      return this.search(s, logProbs.subarray((b * t + from) * v, (b * t + upTo) * v), upTo - from, v);
+    });
+  }
+
+  /** `t` frames of one stream's log-probs [t, v] through its search. */
+  private search(s: CtcStream, rows: Float32Array, t: number, v: number): ChunkResult {
+    return s.beam ? ctcPrefixBeamStep(this.beamContext, s.beam, rows, t, v) : ctcGreedyStep(s.ctc, rows, t, v, this.model.tokens.blankId, this.greedySealAfter);
   }
 
   release(): Promise<void> {

@@ -36,6 +36,14 @@ export interface Recognizer<S = unknown> {
    * (frames 0). A recognizer without it seals at its next chunk.
    */
   reseal?(state: S): ChunkResult;
+  /**
+   * Decode ahead (the VAD seal's look-ahead, decoders/finalization.ts): run each stream's chunk
+   * not yet whole, zero-padded (FrontEnd.peek), on a copy of its model state, and give the search
+   * the output frames whose audio, plus the model's token lag, lies within the stream's
+   * `audioSamples`. The stream's model state is untouched; its next whole chunk then only adds
+   * the frames after those. A recognizer without it decodes whole chunks only.
+   */
+  decodeAhead?(states: S[], chunks: Float32Array[], audioSamples: number[]): Promise<ChunkResult[]>;
   /** Run one chunk of each stream in one batched network call, then each stream's search. */
   runBatch(states: S[], chunks: Float32Array[]): Promise<ChunkResult[]>;
   /** Replace the words a stream's search favours (searches in capabilities.keytermDecodings; others ignore them). */

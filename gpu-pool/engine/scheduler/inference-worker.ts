@@ -4,6 +4,7 @@ import { loadRecognizer } from '../recognizers/load-recognizer.ts';
 import type { Recognizer } from '../recognizers/recognizer.ts';
 import type { AsrChunkMessage, FromWorker, StreamCommand, StreamResult, ToWorker, WorkerSettings } from './messages.ts';
 import { StreamPipeline, type VadSealSettings } from './stream-pipeline.ts';
+import type { PendingChunk } from '../features/front-end.ts';
 
 /**
  * An inference worker: owns the recognizer (model sessions and searches) and the per-stream state of the streams pinned
@@ -152,6 +153,7 @@ async function cycle(): Promise<void> {
       }
       await runVad(vadOut);
       reseal(asrOut);
+      await decodeAhead(asrOut);
       flushOut(asrOut, vadOut);
     }
     for (const s of streams.values()) {
@@ -223,6 +225,35 @@ function reseal(out: Map<string, AsrChunkMessage[]>): void {
       if (r.tokens.length > 0 || (r.wordClosed === true && !s.lastWordClosed)) push(out, s.id, r);
     } catch (err) {
       fail(s, err);
+    }
+  }
+}
+
+/**
+ * The VAD seal's look-ahead (decoders/finalization.ts): streams whose VAD vouches for a pause but
+ * whose chunk is not yet whole get its frames decoded now, on a copy of the model state, instead
+ * of up to a chunk (300 ms) later, so the seal can close the last word. A failure only costs the
+ * early seal: the stream's next whole chunk reports any model error.
+ */
+async function decodeAhead(out: Map<string, AsrChunkMessage[]>): Promise<void> {
+  if (!settings.vadLookAhead || !recognizer.decodeAhead) return;
+  const wanting = [...streams.values()].filter((s) => s.wantsDecodeAhead);
+  for (let i = 0; i < wanting.length; i += settings.maxBatchSize) {
+    const batch: { s: StreamPipeline; pending: PendingChunk }[] = [];
+    for (const s of wanting.slice(i, i + settings.maxBatchSize)) {
+      const pending = s.takeAhead();
+      if (pending) batch.push({ s, pending });
+    }
+    if (batch.length === 0) continue;
+    try {
+      const results = await recognizer.decodeAhead(
+        batch.map((b) => b.s.modelState),
+        batch.map((b) => b.pending.chunk),
+        batch.map((b) => b.pending.samples),
+      );
+      batch.forEach((b, k) => push(out, b.s.id, results[k]));
+    } catch {
+      // see above
     }
   }
 }

@@ -15,6 +15,8 @@ export interface WorkerSettings {
   finalizeAfterMs?: number | null;
   /** The VAD seal's silence (decoders/finalization.ts): ms, null = off. */
   vadSealMs?: number | null;
+  /** The VAD seal may run the look-ahead on a chunk not yet whole (decoders/finalization.ts). */
+  vadLookAhead: boolean;
   /** The model's token lag as the main thread applies it (ASR_TOKEN_DELAY_MS); undefined = the model's. */
   tokenDelayMs?: number;
   batchWindowMs: number;

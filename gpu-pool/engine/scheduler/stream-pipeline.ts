@@ -2,7 +2,7 @@ import { StreamingResampler } from '../audio/resampler.ts';
 import type { ChunkResult } from '../decoders/chunk-result.ts';
 import { SEAL_AFTER_MS, VadSilence } from '../decoders/finalization.ts';
 import type { SileroVad, VadStreamState } from '../endpointing/silero-vad.ts';
-import type { FrontEnd } from '../features/front-end.ts';
+import type { FrontEnd, PendingChunk } from '../features/front-end.ts';
 import type { DecodingMethod, Recognizer } from '../recognizers/recognizer.ts';
 
 /** The VAD seal of a stream's search (decoders/finalization.ts): off where null. */
@@ -33,10 +33,12 @@ export class StreamPipeline {
   readonly silence: VadSilence | null;
   private decodedFrames = 0;
   private readonly frameMs: number;
-  /** What the last result handed out said: the main thread already shows the last word closed. */
+  /** What the last result handed out said: the main thread already shows the last word closed, with no tentative word after it. */
   lastWordClosed = false;
   /** The VAD heard more since the search last applied its seal rule. */
   vadSinceSeal = false;
+  /** Where the VAD was when the worker last decoded ahead: again only once it heard a frame more. */
+  private aheadAtVadMs = -Infinity;
 
   constructor(
     readonly id: string,
@@ -80,7 +82,8 @@ export class StreamPipeline {
   noteResult(r: ChunkResult): void {
     this.decodedFrames += r.frames;
     if (r.frames > 0) this.vadSinceSeal = false;
-    this.lastWordClosed = r.wordClosed === true;
+    // A beam search's tentative tail is words not yet committed: the last of them is open too.
+    this.lastWordClosed = r.wordClosed === true && (r.tentative?.length ?? 0) === 0;
     // Silence that ended well before what the search still holds can no longer seal anything.
     this.silence?.forgetBefore(this.decodedFrames * this.frameMs - 4 * SEAL_AFTER_MS);
   }
@@ -99,6 +102,23 @@ export class StreamPipeline {
    */
   get wantsReseal(): boolean {
     return !this.failed && this.silence !== null && this.vadSinceSeal && !this.lastWordClosed && this.decodedFrames > 0 && this.silence.openRunMs >= this.silence.sealMs;
+  }
+
+  /**
+   * Worth decoding ahead (Recognizer.decodeAhead): the VAD has heard enough silence to seal the
+   * last word, which is still open, the rest of the chunk has not arrived, and an output frame's
+   * worth of audio came since the last time.
+   */
+  get wantsDecodeAhead(): boolean {
+    if (this.failed || !this.silence || this.lastWordClosed || this.decodedFrames === 0 || !this.frontEnd.peek) return false;
+    if (this.frontEnd.readyCount > 0 || this.silence.openRunMs < this.silence.sealMs) return false;
+    return this.silence.processedMs - this.aheadAtVadMs >= this.frameMs;
+  }
+
+  /** The audio to decode ahead (null if none). */
+  takeAhead(): PendingChunk | null {
+    this.aheadAtVadMs = this.silence?.processedMs ?? 0;
+    return this.frontEnd.peek?.() ?? null;
   }
 
   get hasAsrWork(): boolean {

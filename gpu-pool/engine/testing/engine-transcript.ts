@@ -13,6 +13,8 @@ export async function finalWordsThroughEngine(
   options: Partial<StreamOptions> = {},
   /** Called once the stream exists, before any audio (e.g. to send an update). */
   setUp?: (stream: AsrStream) => void,
+  /** Push each piece once its audio would have been heard, as a live client does; default at once. */
+  paced = false,
 ): Promise<string[]> {
   const stream = engine.createStream({
     sampleRate: audio.sampleRate,
@@ -29,8 +31,13 @@ export async function finalWordsThroughEngine(
     if (e.kind === 'end_of_turn') finals.push(...e.words.map((w) => w.text));
   });
   const bytes = toBytes(audio.samples);
+  const started = performance.now();
   for (let p = 0, k = 0; p < bytes.length; k++) {
     const n = pieceBytes[k % pieceBytes.length];
+    if (paced) {
+      const due = (((p + n) / 2 / audio.sampleRate) * 1000) - (performance.now() - started);
+      if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+    }
     stream.push(bytes.subarray(p, p + n));
     p += n;
   }
