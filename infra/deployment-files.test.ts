@@ -15,7 +15,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { Registry } from 'prom-client';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { DRAIN_GRACE_MS, STOP_MARGIN_SECONDS } from '../runtime/config/drain.ts';
+import { DRAIN_GRACE_MS, PRESTOP_SECONDS, STOP_MARGIN_SECONDS } from '../runtime/config/drain.ts';
 import { createGatewayMetrics } from '../runtime/metrics.ts';
 import { createWorkerRegistry } from '../gpu-pool/grpc/worker-metrics.ts';
 import type { AsrWorkerServer } from '../gpu-pool/grpc/worker-server.ts';
@@ -314,22 +314,23 @@ describe('drain: every role that holds sessions is given its grace and the time 
     expect(checked).toBe(5); // the embedded service, the gateway and three worker services
   });
 
-  it('Kubernetes: terminationGracePeriodSeconds is at least DRAIN_GRACE_MS (ConfigMap or container env) plus the margin', () => {
+  it('Kubernetes: a PRESTOP_SECONDS preStop sleep, then terminationGracePeriodSeconds covers it, DRAIN_GRACE_MS (ConfigMap or container env) and the margin', () => {
     const config = (readManifests(join(K8S, 'config.yaml'))[0] as unknown as { data: Record<string, string> }).data;
     const deployments = allManifests().filter((manifest) => manifest.kind === 'Deployment');
     let checked = 0;
     for (const deployment of deployments) {
-      const pod = (deployment as unknown as { spec: { template: { spec: { terminationGracePeriodSeconds?: number; containers: Array<Container & { args?: string[]; envFrom?: Array<{ configMapRef?: { name: string } }> }> } } } }).spec.template.spec;
+      const pod = (deployment as unknown as { spec: { template: { spec: { terminationGracePeriodSeconds?: number; containers: Array<Container & { args?: string[]; envFrom?: Array<{ configMapRef?: { name: string } }>; lifecycle?: { preStop?: { exec?: { command?: string[] } } } }> } } } }).spec.template.spec;
       for (const container of pod.containers) {
         if (!drains(container.args ?? [])) continue;
         checked += 1;
         const fromConfig = container.envFrom?.some((source) => source.configMapRef?.name === 'earshot-config') ? config : {};
         const own = Object.fromEntries((container.env ?? []).map((variable) => [variable.name, variable.value]));
-        // Kubernetes' own default is 30 s.
-        expect(pod.terminationGracePeriodSeconds ?? 30, deployment.metadata.name).toBeGreaterThanOrEqual(graceSeconds({ ...fromConfig, ...own }) + STOP_MARGIN_SECONDS);
+        expect(container.lifecycle?.preStop?.exec?.command, `${deployment.metadata.name}: preStop`).toEqual(['sleep', String(PRESTOP_SECONDS)]);
+        // Kubernetes' own default is 30 s; the preStop hook runs inside the same period.
+        expect(pod.terminationGracePeriodSeconds ?? 30, deployment.metadata.name).toBeGreaterThanOrEqual(PRESTOP_SECONDS + graceSeconds({ ...fromConfig, ...own }) + STOP_MARGIN_SECONDS);
       }
     }
     expect(checked).toBe(2); // gateways and English workers
-    expect(deploymentDoc).toContain(`terminationGracePeriodSeconds: ${DRAIN_GRACE_MS / 1000 + STOP_MARGIN_SECONDS}`);
+    expect(deploymentDoc).toContain(`terminationGracePeriodSeconds: ${PRESTOP_SECONDS + DRAIN_GRACE_MS / 1000 + STOP_MARGIN_SECONDS}`);
   });
 });

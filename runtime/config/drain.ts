@@ -17,3 +17,12 @@ export const DRAIN_GRACE_MS = 30_000;
  * before that, a drained process still exits by SIGKILL (137) rather than 0.
  */
 export const STOP_MARGIN_SECONDS = 10;
+
+/**
+ * Kubernetes only: how long a terminating gateway or worker pod waits (preStop sleep) before its
+ * process gets SIGTERM. Endpoint removal and SIGTERM happen at the same time, so for a few
+ * seconds Services, ingresses and gateways' DNS still send newcomers to a pod that already
+ * refuses them (1013, UNAVAILABLE): they would reconnect, but need not. The pod's
+ * terminationGracePeriodSeconds covers this as well as the grace and margin.
+ */
+export const PRESTOP_SECONDS = 5;
