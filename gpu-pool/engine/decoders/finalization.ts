@@ -35,9 +35,11 @@ export const SEAL_AFTER_MS = 450;
  * this much continuous silence (windows below the stream's vadThreshold) right after it, instead
  * of waiting SEAL_AFTER_MS of decoded frames. A stop closure inside a word is far shorter, so
  * waiting for this much VAD silence does not split words the way an early decoded-frames seal
- * did. Chosen by measurement (docs/benchmarks.md, "Streaming latency").
+ * did. Chosen by measurement (docs/benchmarks.md, "Streaming latency", 2026-12-07 12:20): with
+ * the worker decoding ahead, 150 ms instead of 200 brought end of speech → last word final from
+ * 309 to 230 ms p50 at a cost of 5 words in 10,033 on realspeech dev (120 ms: 223 ms, 7 words).
  */
-export const DEFAULT_VAD_SEAL_MS = 200;
+export const DEFAULT_VAD_SEAL_MS = 150;
 /**
  * How much later than the last token's audio (its frame end minus the model's token lag) the
  * VAD may place the start of the silence: Silero turns below its threshold a window or two after
