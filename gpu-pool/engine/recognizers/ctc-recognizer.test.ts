@@ -62,7 +62,9 @@ async function decode(decoding: 'greedy_search' | 'modified_beam_search', cutMs:
     results.push(...(await recognizer.decodeAhead!([state], [pending.chunk], [pending.samples])));
   }
   results.push(recognizer.reseal!(state));
-  const closedEarly = results.at(-1)!.wordClosed === true || results.at(-2)?.wordClosed === true;
+  // Closed: the last word committed and sealed, no tentative word after it (as StreamPipeline reads it).
+  const closed = (r: ChunkResult | undefined) => r?.wordClosed === true && (r.tentative?.length ?? 0) === 0;
+  const closedEarly = closed(results.at(-1)) || closed(results.at(-2));
   // The rest of the chunk, and one more, arrive: everything is decoded.
   frontEnd.accept(Float32Array.from({ length: ms(2 * chunkMs) }, () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 0.002));
   heard(heardMs + 2 * chunkMs);
@@ -78,7 +80,7 @@ describe('CtcRecognizer: decoding ahead', () => {
       let earlierSomewhere = false;
       // Cuts just after the last word ("dog"), pauses around one chunk: where the chunk boundary
       // falls decides whether the whole chunks alone reach the seal.
-      for (const cut of [3320, 3350, 3380]) for (let pauseMs = 210; pauseMs <= 330; pauseMs += 30) {
+      for (const cut of [3320, 3350, 3380]) for (let pauseMs = 150; pauseMs <= 330; pauseMs += 30) {
         const without = await decode(decoding, cut, pauseMs, false);
         const withAhead = await decode(decoding, cut, pauseMs, true);
         rows.push(`${cut} ${pauseMs}: ${without.closedEarly} ${withAhead.closedEarly} | ${without.text} | ${withAhead.text}`);
