@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { AsrEngine, AsrStream, EngineOptions, ModelInfo, StreamOptions } from './api.ts';
 import { findVadModel, VAD_MODEL_FILE, VAD_PACKAGE } from './endpointing/vad-model.ts';
 import { EngineError } from './errors.ts';
+import { resamplerAlignment } from './audio/resampler.ts';
 import { DEFAULT_VAD_SEAL_MS } from './decoders/finalization.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { parseBoolean } from '../parse-boolean.ts';
@@ -226,7 +227,8 @@ class Engine implements AsrEngine {
       searchHoldsBack: decoding === 'modified_beam_search',
       symbols: this.symbols,
       frameMs: this.frameMs,
-      tokenDelayMs: this.tokenDelayMs,
+      // Resampled streams start late by the resampler's alignment lead (scheduler/stream-pipeline.ts).
+      tokenDelayMs: this.tokenDelayMs + (resamplerAlignment(opts.sampleRate, this.model.sampleRate).outputSamples * 1000) / this.model.sampleRate,
       vadWindowMs: this.vadWindowMs,
       send: (stream, msg) => send(handle, { ...msg, id: stream.id }),
       detach: (stream) => {

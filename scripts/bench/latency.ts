@@ -1,9 +1,9 @@
 /**
- * `npm run bench:latency [-- --loads 1,8,32 --seconds 40 --endpoint ws://host:8080 --format-turns]`
+ * `npm run bench:latency [-- --loads 1,8,32 --seconds 40 --endpoint ws://host:8080 --format-turns --sample-rate 16000]`
  *
  * Latency as a client feels it, through the whole path (WebSocket → gateway → gRPC → ASR
  * worker → engine), at each load: that many concurrent sessions, each streaming synthetic
- * speech in 100 ms frames paced at real time. Without --endpoint it starts the embedded server
+ * speech (16 kHz unless --sample-rate) in 100 ms frames paced at real time. Without --endpoint it starts the embedded server
  * (`runtime/main.ts`, the served configuration: int8 model, beam search with LM and lexicon) in
  * a child process, under a throw-away test licence for that many sessions (evaluation mode
  * admits 4), so the server does not share this process's event loop; its environment is
@@ -45,12 +45,13 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '40' },
     endpoint: { type: 'string' },
     'format-turns': { type: 'boolean', default: false },
+    'sample-rate': { type: 'string', default: '16000' },
   },
 });
 const FORMAT_TURNS = values['format-turns'];
 const LOADS = values.loads.split(',').map(Number);
 const SECONDS = Number(values.seconds);
-const RATE = 16000;
+const RATE = Number(values['sample-rate']);
 const FRAME_MS = 100;
 const FRAME_SAMPLES = (RATE * FRAME_MS) / 1000;
 const LEAD_MS = 300;
@@ -179,7 +180,7 @@ try {
   const cpu = cpus();
   process.stdout.write(
     `bench:latency — ${endpoint}${server ? ' (embedded server, child process)' : ''}; ASR_FINALIZE_AFTER_MS=${process.env.ASR_FINALIZE_AFTER_MS ?? '(default)'}; format_turns=${FORMAT_TURNS}; ` +
-      `${cpu.length} CPUs visible (${cpu[0]?.model.trim()}); ${speech.length} espeak-ng sentences; ${FRAME_MS} ms frames paced at real time\n`,
+      `${cpu.length} CPUs visible (${cpu[0]?.model.trim()}); ${speech.length} espeak-ng sentences; ${RATE} Hz audio in ${FRAME_MS} ms frames paced at real time\n`,
   );
   for (const load of LOADS) {
     const plans = Array.from({ length: load }, (_, s) => plan(speech, (s * 37) % speech.length));

@@ -38,6 +38,8 @@ export async function devPosteriors(modelDir: string, audios: Audio[], opts: { p
       if (a.sampleRate === rate) frontEnd.accept(a.samples);
       else {
         const resampler = new StreamingResampler(a.sampleRate, rate);
+        // As the worker's StreamPipeline: the alignment lead first.
+        frontEnd.accept(resampler.process(new Float32Array(resampler.alignmentInputSamples)));
         frontEnd.accept(resampler.process(a.samples));
         frontEnd.accept(resampler.process(new Float32Array(0), true));
       }

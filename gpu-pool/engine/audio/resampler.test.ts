@@ -35,6 +35,29 @@ describe('StreamingResampler', () => {
     expect(peak).toBeLessThan(0.01);
   });
 
+  for (const [from, to] of [[16000, 8000], [48000, 8000], [44100, 8000], [8000, 16000], [22050, 16000]]) {
+    it(`${from} Hz → ${to} Hz: a stream that starts with alignmentInputSamples zeros holds back nothing of the input`, () => {
+      const frame = from / 10;
+      const pushFrames = (r: StreamingResampler, lead: number) => {
+        // Samples out vs the input's duration at the new rate: with the lead, the output runs late by the lead instead of short.
+        let out = r.process(new Float32Array(lead)).length;
+        let worst = 0;
+        for (let k = 1; k <= 20; k++) {
+          out += r.process(sine(from, 300, 0.1)).length;
+          worst = Math.max(worst, Math.ceil((k * frame * to) / from) - out);
+        }
+        return worst;
+      };
+      const r = new StreamingResampler(from, to);
+      expect(r.alignmentOutputSamples * from).toBe(r.alignmentInputSamples * to);
+      // Without the lead, every 100 ms frame leaves its last samples (the filter's look-ahead) for the next one.
+      const heldBack = pushFrames(new StreamingResampler(from, to), 0);
+      expect(heldBack).toBeGreaterThan(0);
+      expect(heldBack).toBeLessThanOrEqual(r.alignmentOutputSamples);
+      expect(pushFrames(r, r.alignmentInputSamples)).toBeLessThanOrEqual(0);
+    });
+  }
+
   it('rejects invalid rates', () => {
     expect(() => new StreamingResampler(0, 16000)).toThrow(/positive integers/);
   });

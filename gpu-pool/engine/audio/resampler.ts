@@ -25,6 +25,17 @@ export class StreamingResampler {
   private readonly taps: Int32Array;
   /** Identifies the filter (rates, cutoff, zeros): WASM memory holds one copy per filter. */
   private readonly key: string;
+  /**
+   * Output samples the filter holds back for input it has not seen yet (its look-ahead, about
+   * 0.75 ms), rounded up to a whole number of input samples. A stream that first pushes
+   * `alignmentInputSamples` zeros (StreamPipeline) has every output sample of the input up to
+   * time T as soon as input up to T arrives, at the cost of starting this many samples late:
+   * otherwise a model chunk that ends with a client's frame waits for the next frame (100 ms at a
+   * typical pace) for its last few samples.
+   */
+  readonly alignmentOutputSamples: number;
+  /** alignmentOutputSamples at the input rate. */
+  readonly alignmentInputSamples: number;
   private inputOffset = 0; // samples consumed so far (absolute)
   private outputOffset = 0; // samples produced so far (absolute)
 
@@ -61,6 +72,7 @@ export class StreamingResampler {
     this.taps = Int32Array.from(this.weights, (w) => w.length);
     this.key = `${inRate}:${outRate}:${numZeros}:${cutoffHz}`;
     this.remainder = new Float32Array(this.remainderSize);
+    ({ outputSamples: this.alignmentOutputSamples, inputSamples: this.alignmentInputSamples } = resamplerAlignment(inRate, outRate, numZeros, cutoffHz));
   }
 
   /** Resample the next block; `flush` pads the end with zeros and resets the stream. */
@@ -130,6 +142,18 @@ export class StreamingResampler {
     this.remainder.set(input, size - input.length);
     this.remainderFill = keepOld + input.length;
   }
+}
+
+/** StreamingResampler's alignmentOutputSamples and alignmentInputSamples for these rates, without building its filters. */
+export function resamplerAlignment(inRate: number, outRate: number, numZeros = 6, cutoffHz = 0.99 * 0.5 * Math.min(inRate, outRate)): { outputSamples: number; inputSamples: number } {
+  if (inRate === outRate) return { outputSamples: 0, inputSamples: 0 };
+  const base = gcd(inRate, outRate);
+  const tickFreq = (inRate / base) * outRate;
+  // numOutputSamples stops this many ticks short of the input's end.
+  const heldBackTicks = Math.floor(Math.fround(numZeros / (2 * cutoffHz)) * tickFreq);
+  const heldBack = Math.ceil(heldBackTicks / (tickFreq / outRate));
+  const units = Math.ceil(heldBack / (outRate / base));
+  return { outputSamples: units * (outRate / base), inputSamples: units * (inRate / base) };
 }
 
 function windowedSinc(t: number, cutoff: number, numZeros: number): number {

@@ -39,7 +39,7 @@ describe(`nemo_transducer vs sherpa-onnx-node (nemo-transducer-random, ${int8 ? 
   beforeAll(async () => {
     recognizer = await loadRecognizer(dir, { provider: 'cpu', intraOpThreads: 1, preferInt8: int8, finalizeAfterMs: null });
     const d = recognizer.description;
-    sherpaModel = { kind: 'transducer', encoder: `${dir}/encoder${int8 ? '.int8' : ''}.onnx`, decoder: `${dir}/decoder.onnx`, joiner: `${dir}/joiner${int8 ? '.int8' : ''}.onnx`, tokens: `${dir}/tokens.txt`, frameSeconds: d.frameMs / 1000, framesPerChunk: Math.round(d.chunkMs / d.frameMs) };
+    sherpaModel = { kind: 'transducer', encoder: `${dir}/encoder${int8 ? '.int8' : ''}.onnx`, decoder: `${dir}/decoder.onnx`, joiner: `${dir}/joiner${int8 ? '.int8' : ''}.onnx`, tokens: `${dir}/tokens.txt`, frameSeconds: d.frameMs / 1000, framesPerChunk: Math.round(d.chunkMs / d.frameMs), sampleRate: d.sampleRate };
     engine = await createEngine({ modelDir: dir, workers: 1, threadsPerWorker: 1, batchWindowMs: 2, preferInt8: int8, decoding: 'greedy_search', finalizeAfterMs: null });
   });
 

@@ -55,7 +55,7 @@ for (const { dir, file } of models) {
     beforeAll(async () => {
       model = new CtcRecognizer(await ToneCtcModel.load(dir, { provider: 'cpu', intraOpThreads: 1 }, `${dir}/${file}`), {});
       const d = model.description;
-      sherpaModel = { kind: 't_one_ctc', dir, file, frameSeconds: d.frameMs / 1000, framesPerChunk: Math.round(d.chunkMs / d.frameMs) };
+      sherpaModel = { kind: 't_one_ctc', dir, file, frameSeconds: d.frameMs / 1000, framesPerChunk: Math.round(d.chunkMs / d.frameMs), sampleRate: d.sampleRate };
       // Word for word with sherpa-onnx, which has no finalisation policy (a piece after its seal pause would start a new word here).
       engine = await createEngine({ modelDir: dir, workers: 1, threadsPerWorker: 1, batchWindowMs: 2, preferInt8: file.includes('int8'), decoding: 'greedy_search', finalizeAfterMs: null });
     });
@@ -111,15 +111,21 @@ for (const { dir, file } of models) {
       });
       expect(compared).toBeGreaterThan(dir === fixture ? 100 : 0);
       console.log(`${dir}: ${compared} sherpa tokens compared, edit distance ${totalDistance}${mismatches.length ? ` (${mismatches.join('; ')})` : ''}`);
-      // Exact for the random-weight fixture. A trained model's near-tied argmax can flip between
+      // A trained model's near-tied argmax can flip between
       // two onnxruntime builds (sherpa-onnx-node bundles its own): the 10-block model had one,
       // <blk> -1.15992 vs "VER" -1.15993 on LJ001-0003 frame 156, and the sixth-session model has
       // "OL" -1.512831 vs "ON" -1.512850 on LJ001-0001 frame 186 (printed from Earshot's
       // posteriors). So the committed model may differ only by such swaps, in place, at the same
       // frames, and at most one per 500 tokens; anything else (a shifted frame, a dropped or an
       // extra token) is a real difference.
-      if (dir === fixture) expect(totalDistance, mismatches.join('; ')).toBe(0);
-      else if (file.includes('int8')) {
+      // The random-weight fixture spreads its posteriors over 256 tokens: a flip there is rarer still,
+      // but it happens (the resampler's alignment lead moved the input by 0.75 ms and "U" -1.54682 vs
+      // "C" -1.54725 at frame 349 of 2412-153948-0000 flipped, with sherpa-onnx given Earshot's own
+      // 8 kHz samples): at most one same-frame swap per 1,000 tokens.
+      if (dir === fixture) {
+        expect(sameFrameSwaps, mismatches.join('; ')).toBe(totalDistance);
+        expect(totalDistance, mismatches.join('; ')).toBeLessThanOrEqual(Math.floor(compared / 1000));
+      } else if (file.includes('int8')) {
         // int8: each activation row is rounded to 255 levels at run time, so a last-bit float
         // difference between the two onnxruntime builds (a division done as a multiplication by
         // the reciprocal, say) can move a value across a rounding boundary; that shows as

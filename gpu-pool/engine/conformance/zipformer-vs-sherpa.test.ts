@@ -42,6 +42,7 @@ for (const fixture of fixtures) {
     tokens: `${dir}/tokens.txt`,
     frameSeconds: 0.04,
     framesPerChunk: SHIFT / 4,
+    sampleRate: 16000,
   };
   const inProcess = new Map<string, DecodedToken[]>();
 

@@ -20,7 +20,10 @@ type TurnEndReason = 'confident_silence' | 'max_silence' | 'forced' | 'flush';
 export interface StreamHost {
   symbols: string[];
   frameMs: number;
-  /** How far the model's tokens lag their audio (ModelDescription.tokenDelayMs): word times are moved back by it. */
+  /**
+   * How far the stream's tokens lag their audio: the model's token lag (ModelDescription.tokenDelayMs)
+   * plus, where the audio is resampled, the resampler's alignment lead. Word times are moved back by it.
+   */
   tokenDelayMs?: number;
   vadWindowMs: number | null;
   /** The stream's search holds tokens back (beam search): it is told when a turn ends. */

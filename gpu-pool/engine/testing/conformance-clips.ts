@@ -7,6 +7,7 @@ import type { DecodedToken } from '../decoders/chunk-result.ts';
 import { readAudioFile, testdataFiles, toFloat } from './audio-files.ts';
 import type { NamedClip } from './decode-clips.ts';
 import { createSherpaRecognizer, sherpaDecode, type SherpaModelConfig } from './sherpa-reference.ts';
+import { editDistance } from './edit-distance.ts';
 import { synthesizeSpeechLike } from './synthetic-speech.ts';
 import { committedSpeechFiles, haveRealRecordings } from './test-data.ts';
 
@@ -25,20 +26,30 @@ export async function conformanceClips(what: string): Promise<NamedClip[]> {
 }
 
 /**
- * Expects each clip's tokens (ids as text, and frames) to be exactly sherpa-onnx-node's for the
- * same audio with `tailSeconds` of silence added; returns how many sherpa tokens were compared.
+ * Compares each clip's tokens (ids as text, and frames) with sherpa-onnx-node's for the same audio
+ * with `tailSeconds` of silence added; returns how many sherpa tokens were compared. Exact, except
+ * that `nearTiesPer1000` allows that many edits per 1,000 tokens, for an int8 model whose
+ * activations are rounded at run time: a last-bit difference between the two onnxruntime builds
+ * can then move a near-tied token by a frame or swap it.
  */
-export function expectTokensLikeSherpa(clips: NamedClip[], tokens: DecodedToken[][], symbols: string[], sherpaModel: SherpaModelConfig, tailSeconds: number): number {
+export function expectTokensLikeSherpa(clips: NamedClip[], tokens: DecodedToken[][], symbols: string[], sherpaModel: SherpaModelConfig, tailSeconds: number, nearTiesPer1000 = 0): number {
   const reference = createSherpaRecognizer(sherpaModel);
   const sym = (id: number) => symbols[id].replace(/▁/g, ' ');
   let compared = 0;
+  let distance = 0;
+  const mismatches: string[] = [];
   clips.forEach((c, i) => {
     const ref = sherpaDecode(reference, sherpaModel, toFloat(c.audio.samples), c.audio.sampleRate, tailSeconds);
     // sherpa-onnx decodes a chunk only once the next frame is there: compare what it decoded.
     const ours = tokens[i].filter((t) => t.frame < ref.decodedFrames);
-    expect(ours.map((t) => sym(t.id)), c.name).toEqual(ref.tokens);
-    expect(ours.map((t) => t.frame), c.name).toEqual(ref.frames);
+    const a = ours.map((t) => `${sym(t.id)}@${t.frame}`);
+    const b = ref.tokens.map((t, k) => `${t}@${ref.frames[k]}`);
+    if (nearTiesPer1000 === 0) expect(a, c.name).toEqual(b);
+    const d = editDistance(a, b);
+    if (d > 0) mismatches.push(`${c.name}: ${d}`);
+    distance += d;
     compared += ref.tokens.length;
   });
+  expect(distance, mismatches.join('; ')).toBeLessThanOrEqual(Math.floor((compared * nearTiesPer1000) / 1000));
   return compared;
 }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { resamplerAlignment } from '../audio/resampler.ts';
 
 /**
  * The independent reference: sherpa-onnx-node decoding a whole file the way its streaming
@@ -16,11 +17,18 @@ export interface SherpaResult {
   decodedFrames: number;
 }
 
-export type SherpaModelConfig =
+export type SherpaModelConfig = (
   | { kind: 't_one_ctc'; dir: string; frameSeconds: number; framesPerChunk: number; file?: string }
   | { kind: 'transducer'; encoder: string; decoder: string; joiner: string; tokens: string; frameSeconds: number; framesPerChunk: number }
   /** One-file fbank CTC models (sherpa-onnx's zipformer2Ctc and nemoCtc configs). */
-  | { kind: 'zipformer2_ctc' | 'nemo_ctc'; model: string; tokens: string; frameSeconds: number; framesPerChunk: number };
+  | { kind: 'zipformer2_ctc' | 'nemo_ctc'; model: string; tokens: string; frameSeconds: number; framesPerChunk: number }
+) & {
+  /**
+   * The model's input rate. Where the audio is at another rate, sherpaDecode puts the zeros of
+   * Earshot's resampler alignment (StreamPipeline) in front, so both decode the same samples.
+   */
+  sampleRate?: number;
+};
 
 export function createSherpaRecognizer(model: SherpaModelConfig, decodingMethod = 'greedy_search', numThreads = 1): any {
   const modelConfig =
@@ -40,7 +48,10 @@ export function createSherpaRecognizer(model: SherpaModelConfig, decodingMethod 
 
 export function sherpaDecode(recognizer: any, model: SherpaModelConfig, samples: Float32Array, sampleRate: number, tailPaddingSeconds = 0): SherpaResult {
   const stream = recognizer.createStream();
-  stream.acceptWaveform({ samples, sampleRate });
+  const lead = model.sampleRate ? resamplerAlignment(sampleRate, model.sampleRate).inputSamples : 0;
+  const led = new Float32Array(lead + samples.length);
+  led.set(samples, lead);
+  stream.acceptWaveform({ samples: led, sampleRate });
   if (tailPaddingSeconds > 0) stream.acceptWaveform({ samples: new Float32Array(Math.round(tailPaddingSeconds * sampleRate)), sampleRate });
   // Fbank models: flush the feature extractor's last frames (T-one reads raw samples).
   if (model.kind !== 't_one_ctc') stream.inputFinished();
