@@ -63,3 +63,20 @@ describe('StreamPipeline', () => {
     expect(p.wantsDecodeAhead).toBe(false);
   });
 });
+
+describe('StreamPipeline at another rate than the model', () => {
+  for (const rate of [16000, 48000, 44100]) {
+    it(`${rate} Hz in 100 ms client frames: each model chunk is ready with the frame that completes its audio, not one frame later`, () => {
+      const { sampleRate, chunkMs } = recognizer.description;
+      expect(rate).not.toBe(sampleRate);
+      const p = new StreamPipeline('s', rate, recognizer, 'greedy_search', null);
+      const framesPerChunk = chunkMs / 100;
+      let chunks = 0;
+      for (let frame = 1; frame <= 4 * framesPerChunk; frame++) {
+        p.accept(Float32Array.from({ length: rate / 10 }, (_, i) => 0.1 * Math.sin(i / 7)));
+        while (p.frontEnd.take()) chunks++;
+        expect(chunks, `after ${frame * 100} ms`).toBe(Math.floor(frame / framesPerChunk));
+      }
+    });
+  }
+});
