@@ -14,6 +14,12 @@ import type { PendingChunk } from '../features/front-end.ts';
 const settings = workerData as WorkerSettings;
 const port = parentPort!;
 const streams = new Map<string, StreamPipeline>();
+/**
+ * Streams that received audio or a flush since a cycle last found them with nothing to do: the
+ * only ones a cycle looks at, so hundreds of open idle streams cost a cycle nothing. A stream
+ * without new audio has no new work (its VAD, reseal and look-ahead all wait on audio).
+ */
+const busy = new Set<StreamPipeline>();
 let recognizer: Recognizer;
 let vad: SileroVad | null = null;
 let timer: NodeJS.Timeout | null = null;
@@ -84,6 +90,7 @@ function apply(msg: StreamCommand): 'none' | 'later' | 'now' {
       const s = streams.get(msg.id);
       if (!s || s.failed) return 'none';
       s.accept(msg.samples);
+      busy.add(s);
       return 'later';
     }
     case 'flush': {
@@ -94,6 +101,7 @@ function apply(msg: StreamCommand): 'none' | 'later' | 'now' {
       }
       s.finish();
       s.pendingFlushes.push(msg.reqId);
+      busy.add(s);
       return 'now';
     }
     case 'end_turn': {
@@ -113,9 +121,12 @@ function apply(msg: StreamCommand): 'none' | 'later' | 'now' {
       if (s?.silence) s.silence.threshold = msg.threshold;
       return 'none';
     }
-    case 'close':
+    case 'close': {
+      const s = streams.get(msg.id);
+      if (s) busy.delete(s);
       streams.delete(msg.id);
       return 'none';
+    }
   }
 }
 
@@ -140,8 +151,8 @@ async function cycle(): Promise<void> {
     for (;;) {
       const asrOut = new Map<string, AsrChunkMessage[]>();
       const vadOut = new Map<string, number[]>();
-      const asrReady = [...streams.values()].filter((s) => s.hasAsrWork).sort((a, b) => a.waitingSince - b.waitingSince);
-      const vadReady = [...streams.values()].filter((s) => s.hasVadWork);
+      const asrReady = [...busy].filter((s) => s.hasAsrWork).sort((a, b) => a.waitingSince - b.waitingSince);
+      const vadReady = [...busy].filter((s) => s.hasVadWork);
       if (asrReady.length === 0 && vadReady.length === 0) break;
       // ASR first, each batch posted as soon as it is decoded (chunk latency), then the VAD
       // windows (the turn logic only counts silence over audio both have processed).
@@ -156,17 +167,18 @@ async function cycle(): Promise<void> {
       await decodeAhead(asrOut);
       flushOut(asrOut, vadOut);
     }
-    for (const s of streams.values()) {
+    for (const s of busy) {
       if (s.pendingFlushes.length > 0 && !s.hasAsrWork) {
         commitSearch(s);
         for (const reqId of s.pendingFlushes) post({ type: 'flushed', id: s.id, reqId });
         s.pendingFlushes = [];
       }
+      if (s.pendingFlushes.length === 0 && !s.hasAsrWork && !s.hasVadWork) busy.delete(s);
     }
   } finally {
     running = false;
   }
-  if ([...streams.values()].some((s) => s.hasAsrWork || s.hasVadWork)) schedule(true);
+  if ([...busy].some((s) => s.hasAsrWork || s.hasVadWork)) schedule(true);
 }
 
 /** Post everything decoded since the last post as one message (the main thread routes it). */
@@ -217,7 +229,7 @@ async function runAsr(batch: StreamPipeline[], out: Map<string, AsrChunkMessage[
  */
 function reseal(out: Map<string, AsrChunkMessage[]>): void {
   if (!recognizer.reseal) return;
-  for (const s of streams.values()) {
+  for (const s of busy) {
     if (!s.wantsReseal) continue;
     s.vadSinceSeal = false;
     try {
@@ -237,7 +249,7 @@ function reseal(out: Map<string, AsrChunkMessage[]>): void {
  */
 async function decodeAhead(out: Map<string, AsrChunkMessage[]>): Promise<void> {
   if (!settings.vadLookAhead || !recognizer.decodeAhead) return;
-  const wanting = [...streams.values()].filter((s) => s.wantsDecodeAhead);
+  const wanting = [...busy].filter((s) => s.wantsDecodeAhead);
   for (let i = 0; i < wanting.length; i += settings.maxBatchSize) {
     const batch: { s: StreamPipeline; pending: PendingChunk }[] = [];
     for (const s of wanting.slice(i, i + settings.maxBatchSize)) {
@@ -270,7 +282,7 @@ function push(out: Map<string, AsrChunkMessage[]>, id: string, r: AsrChunkMessag
 async function runVad(out: Map<string, number[]>): Promise<void> {
   if (!vad) return;
   for (;;) {
-    const ready = [...streams.values()].filter((s) => s.hasVadWork).slice(0, settings.maxBatchSize);
+    const ready = [...busy].filter((s) => s.hasVadWork).slice(0, settings.maxBatchSize);
     if (ready.length === 0) return;
     try {
       const probs = await vad.runBatch(ready.map((s) => s.vadState!));
