@@ -7,12 +7,14 @@
  *
  * Streaming sessions send real recordings (../shared/testdata, else the committed fixtures) in
  * real time, one after another, for the whole run, then Terminate. Idle sessions are opened first,
- * send nothing but a KeepAlive every 30 s (the idle rule ends a silent session after 60 s), and
- * Terminate at the end. Prints sessions held, closes by code, Error messages, word latency (from
+ * send nothing but a KeepAlive every 30 s, each on its own beat (the idle rule ends a silent
+ * session after 60 s), and Terminate at the end. Prints sessions held, closes by code, Error messages, word latency (from
  * the moment the audio holding a word's end was sent to the first Turn carrying the word) and
  * time-to-final (the same for final Turns) p50/p95/p99, resident memory of each process every
  * 30 s, the gateway's event-loop delay (its /metrics), and memory per idle session; JSON in
- * .tmp/bench-load/. Every process inherits the caller's CPU affinity (taskset).
+ * .tmp/bench-load/. Every process inherits the caller's CPU affinity (taskset) unless
+ * --gateway-cpus / --worker-cpus pin that process (`taskset -c 1 npm run bench:load -- ...
+ * --gateway-cpus 0`: the gateway alone on core 0, so its event-loop delay is its own work).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,6 +34,10 @@ const { values: args } = parseArgs({
     idle: { type: 'string', default: '0' },
     minutes: { type: 'string', default: '10' },
     'asr-workers': { type: 'string', default: '1' },
+    /** CPU list (taskset -c) for the gateway process; default: the caller's affinity. */
+    'gateway-cpus': { type: 'string' },
+    /** CPU list for the ASR worker process; default: the caller's affinity. */
+    'worker-cpus': { type: 'string' },
     out: { type: 'string', default: join(ROOT, '.tmp/bench-load') },
   },
 });
@@ -55,8 +61,11 @@ function percentile(values: number[], p: number): number {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
 }
 
-async function startRole(role: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/main.ts', '--role', role], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', LOGGING_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startRole(role: string, env: Record<string, string>, ready: RegExp, cpus?: string): Promise<{ child: ChildProcess; line: string }> {
+  const command = [process.execPath, '--import', 'tsx', 'runtime/main.ts', '--role', role];
+  // Pinned with taskset -c, which execs node: the child's pid is node's.
+  const [file, ...argv] = cpus ? ['taskset', '-c', cpus, ...command] : command;
+  const child = spawn(file, argv, { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', LOGGING_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const line = await new Promise<string>((resolve, reject) => {
     const collect = (chunk: Buffer) => {
@@ -117,11 +126,13 @@ async function main(): Promise<void> {
     'asr-worker',
     { SERVER_HOST: '127.0.0.1', SERVER_PORT: String(grpcPort), MAX_OPEN_STREAMS: String(STREAMING + IDLE + 8), ASR_WORKERS: args['asr-workers']! },
     /Ready to serve!/,
+    args['worker-cpus'],
   );
   const gateway = await startRole(
     'gateway',
     { HOST: '127.0.0.1', PORT: '0', ASR_ROUTES: `en-default=127.0.0.1:${grpcPort}`,  LICENSE_FILE_PATH: licencePath, LICENSE_PUBLIC_KEYS: keyPath, AUDIO_RATE_BURST_SECONDS: '60' },
     /listening on ws:\/\/127\.0\.0\.1:\d+\/v3\/ws/,
+    args['gateway-cpus'],
   );
   const url = /ws:\/\/127\.0\.0\.1:\d+\/v3\/ws/.exec(gateway.line)![0];
   const http = url.replace('ws:', 'http:').replace('/v3/ws', '');
@@ -146,9 +157,14 @@ async function main(): Promise<void> {
   }
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const gatewayWithIdle = rssMb(gateway.child.pid);
-  const keepAlive = setInterval(() => {
-    for (const session of idle) if (session.socket.readyState === WebSocket.OPEN) session.socket.send(JSON.stringify({ type: 'KeepAlive' }));
-  }, 30_000);
+  // Each idle client on its own 30 s beat, as independent clients are (not all in one burst).
+  const keepAlives = idle.map((session, index) => {
+    const beat = () => {
+      if (session.socket.readyState === WebSocket.OPEN) session.socket.send(JSON.stringify({ type: 'KeepAlive' }));
+    };
+    const timers: { interval?: NodeJS.Timeout; first: NodeJS.Timeout } = { first: setTimeout(() => ((timers.interval = setInterval(beat, 30_000)), beat()), (index * 30_000) / Math.max(1, idle.length)) };
+    return timers;
+  });
 
   const wordDelays: number[] = [];
   const finalDelays: number[] = [];
@@ -199,7 +215,10 @@ async function main(): Promise<void> {
   const sessions = [...streamed, ...idle];
   const closes = await Promise.all(sessions.map((session) => Promise.race([session.closed, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 20_000))])));
   clearInterval(sampler);
-  clearInterval(keepAlive);
+  for (const timers of keepAlives) {
+    clearTimeout(timers.first);
+    clearInterval(timers.interval);
+  }
   sample(Math.round((performance.now() - start) / 1000));
   const metrics = await (await fetch(`${http}/metrics`)).text();
   const lag = (name: string) => Number(new RegExp(`^earshot_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN) * 1000;
