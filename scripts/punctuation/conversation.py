@@ -7,11 +7,17 @@ or "so", in lists, before a tag question). This module writes such turns from sl
 rules written for Earshot (no corpus sentence is copied), and just as many that must stay
 without a comma (a clause after the main one, two verbs of one subject joined by "and", "please"
 at the start), so the model learns the rule and not "always a comma before and".
-more_sentence() (MORE_SHARE of the sentences) adds further general rules: introductory phrases,
+more_sentence() (MORE_SHARE of the other sentences) adds further general rules: introductory phrases,
 participial and infinitive openings, parentheticals, appositives, non-restrictive relative
 clauses (and restrictive ones without commas), dates, city and state, direct speech, contrast,
 series of verbs and adjectives, trailing words, short answers, and "I think" + clause,
-"could you please", "so that" without a comma.
+"could you please", "so that" without a comma. call_sentence() (CALL_SHARE of the sentences)
+writes the speech of a call to a voice agent or a contact centre, both sides: acknowledgements,
+service-talk introductions, greetings, fillers, instruction steps, coordinate adjectives, and
+their no-comma counterparts, some slots filled from Debian's wordnet-base and wamerican.
+clauses_sentence() (CLAUSES_SHARE) puts clauses together: a subordinate clause before the main
+one (comma) or after it (none, but "although" takes one), object clauses after "I think" and
+the like (none), and wh- and yes/no questions of many shapes.
 
     generate(n, rng) -> list of n strings, each a turn of 1-3 punctuated, cased sentences
 """
@@ -447,10 +453,303 @@ def more_sentence(rng):
     return f"{g}, {clause(rng)}", False
 
 
+# --- issue 28, v5: the speech of a call to a voice agent or a contact centre (both sides), from
+# general English comma rules: an acknowledgement before the agent's next step ("okay, let me
+# check that"), introductory phrases of service talk ("just to confirm,", "for security
+# reasons,"), a greeting and a self-introduction, fillers set off ("I, um, called"), steps of an
+# instruction ("first, ..., then ..."), coordinate adjectives ("a long, slow call") and
+# cumulative ones without a comma ("a big red car"), a clause with "which" after the main one,
+# and "and" or "but" after a short reply; and what takes none ("I was wondering if", "not X but
+# Y", "either ... or", "he said that", an object clause). Slots are also filled with nouns and
+# capitalised names from Debian's wordnet-base and wamerican, so the shapes are learnt apart
+# from the few words of the lists above.
+CALL_SHARE = 0.25   # share of sentences from call_sentence()
+ACKS = ["okay", "alright", "sure", "certainly", "absolutely", "no problem", "of course", "great",
+        "perfect", "got it", "thank you", "thanks", "all right", "I see", "I understand",
+        "right", "understood", "yes", "no worries", "excellent", "wonderful", "sounds good",
+        "oh", "ah", "hmm", "okay great", "sure thing", "very good"]
+AGENT_STEPS = ["let me check that for you", "let me look that up", "I can help you with that",
+               "I've updated your address", "I'll transfer you now", "your order has been cancelled",
+               "I see the charge on your account", "I'll send you a confirmation email",
+               "your appointment is booked", "the refund should arrive in three to five days",
+               "I've made a note on your account", "I can see your booking here",
+               "I'll need to verify your identity first", "your password has been reset",
+               "the technician will be there between nine and twelve", "I've added that to your order",
+               "I'm going to put you on a brief hold", "your balance is up to date",
+               "we'll waive the late fee this time", "I've sent a text to your phone",
+               "the payment is still pending", "your new card will arrive next week",
+               "I'll escalate this to my supervisor", "there's a small fee for that",
+               "you're all set", "everything looks good on our end", "I've cancelled the old plan"]
+AGENT_QUESTIONS = ["can I have your account number", "could you spell your last name for me",
+                   "what's the best number to reach you", "is there anything else I can help you with",
+                   "how can I help you today", "may I ask who's calling", "would you like me to {b}",
+                   "do you want me to {b}", "can you confirm your date of birth",
+                   "what's the email address on the account", "is this still the best address",
+                   "when did you first notice the problem", "have you tried restarting it",
+                   "are you calling about your recent order", "which card would you like to use",
+                   "do you have the order number handy", "is now a good time to talk",
+                   "would you prefer morning or afternoon", "can you hear me now",
+                   "did that answer your question", "shall I {b} for you", "what seems to be the problem",
+                   "how would you like to pay", "is it the same address as before"]
+CALL_INTROS = ["just to confirm", "just so you know", "for security reasons", "for your reference",
+               "as of today", "according to our records", "if you'd like", "if you have any questions",
+               "while I have you", "in the meantime", "once that's done", "as a courtesy",
+               "for future reference", "just to be sure", "at this time", "before we continue",
+               "to start with", "looking at your account", "as I mentioned", "on our end",
+               "from what I can see", "if it helps", "to make it easier", "for a faster service",
+               "in most cases", "during the call", "after the tone", "by law", "to be on the safe side",
+               "if nothing changes", "with that in mind", "on that note", "at your convenience"]
+FILLERS = ["um", "uh", "like", "you know", "I mean", "well", "er", "basically", "kind of"]
+PROBLEMS = ["my internet keeps dropping", "I was charged twice", "my package never arrived",
+            "I can't log in", "the app won't open", "my bill is higher than usual",
+            "I need to change my address", "I want to cancel my subscription",
+            "I lost my card", "my order came damaged", "I never got the refund",
+            "the technician didn't show up", "my phone has no signal", "I forgot my password",
+            "I'd like to book an appointment", "the heating isn't working", "my flight was cancelled"]
+COMPANIES = ["the bank", "customer support", "the clinic", "Acme Insurance", "the help desk",
+             "City Gas", "the pharmacy", "the travel desk", "North Star Mobile", "the front desk"]
+COORD_ADJ = ["long", "slow", "tiring", "friendly", "quick", "noisy", "cheap", "cold", "clean",
+             "quiet", "expensive", "simple", "reliable", "confusing", "helpful", "rude", "warm"]
+CUMUL = ["a big red car", "the old wooden table", "a small black box", "two large pizzas",
+         "the first three weeks", "a nice little cafe", "the new blue jacket", "several old friends",
+         "my last two bills", "a short phone call", "the main front door", "a cheap plastic case"]
+STEPS = ["go to settings", "tap your name", "select password", "enter the code", "press save",
+         "open the app", "sign in again", "choose billing", "click the link", "restart the router",
+         "wait thirty seconds", "unplug the cable", "plug it back in", "scroll down", "tap confirm",
+         "check the box", "enter your zip code", "hold the button", "select the account"]
+_LEXICON = {}
+
+
+def _lexicon():
+    """Nouns (wordnet-base) and capitalised names (wamerican) of the Debian packages, if installed."""
+    if not _LEXICON:
+        nouns, names = [], []
+        try:
+            with open("/usr/share/wordnet/index.noun") as f:
+                for line in f:
+                    w = line.split(" ", 1)[0]
+                    if line[0] != " " and w.isalpha() and 3 <= len(w) <= 12:
+                        nouns.append(w)
+        except OSError:
+            pass
+        try:
+            with open("/usr/share/dict/american-english") as f:
+                for line in f:
+                    w = line.strip()
+                    if w.isalpha() and w[0].isupper() and w[1:].islower() and 3 <= len(w) <= 10:
+                        names.append(w)
+        except OSError:
+            pass
+        _LEXICON["nouns"] = sorted(set(nouns)) or [n.split()[-1] for n in NOUNS]
+        _LEXICON["names"] = sorted(set(names)) or CAPITAL_NAMES
+    return _LEXICON
+
+
+def _noun(rng):
+    """A noun phrase: from the lists most of the time, else any WordNet noun."""
+    if rng.random() < 0.6:
+        return rng.choice(NOUNS)
+    return f"{rng.choice(['the', 'my', 'your', 'this', 'that', 'our'])} {rng.choice(_lexicon()['nouns'])}"
+
+
+def _name(rng):
+    return rng.choice(CAPITAL_NAMES) if rng.random() < 0.6 else rng.choice(_lexicon()["names"])
+
+
+def _any_clause(rng):
+    r = rng.random()
+    if r < 0.55:
+        return clause(rng)
+    if r < 0.75:
+        return rng.choice(AGENT_STEPS)
+    if r < 0.9:
+        return rng.choice(PROBLEMS)
+    return f"{rng.choice(SUBJECTS)} {rng.choice(['found', 'lost', 'needs', 'wants', 'sent', 'ordered', 'checked', 'moved'])} {_noun(rng)}"
+
+
+def call_sentence(rng):
+    """One sentence of service talk without its final mark, and whether it is a question."""
+    r = rng.random()
+    b, p = _action(rng)
+    if r < 0.12:      # acknowledgement, the agent's step or question
+        if rng.random() < 0.35:
+            return f"{rng.choice(ACKS)}, {rng.choice(AGENT_QUESTIONS).format(b=b)}", True
+        return f"{rng.choice(ACKS)}, {rng.choice(AGENT_STEPS)}", False
+    if r < 0.2:       # the agent's question alone, with a name at the end, or a step and please
+        k = rng.random()
+        q = rng.choice(AGENT_QUESTIONS).format(b=b)
+        if k < 0.5:
+            return q, True
+        if k < 0.75:
+            who = rng.choice(["sir", "ma'am", _name(rng), _name(rng)])
+            return f"{q}, {who}", True
+        return f"{rng.choice(['one moment', 'hold on', 'bear with me', 'stay on the line', 'just a second'])}, please", False
+    if r < 0.3:       # introductory phrase of service talk
+        intro = rng.choice(CALL_INTROS)
+        if rng.random() < 0.25:
+            return f"{intro}, {rng.choice(AGENT_QUESTIONS).format(b=b)}", True
+        return f"{intro}, {_any_clause(rng)}", False
+    if r < 0.38:      # greeting, self-introduction, reason for the call
+        name = _name(rng)
+        k = rng.random()
+        if k < 0.3:
+            return f"{rng.choice(['hi', 'hello', 'good morning', 'good afternoon', 'hey there'])}, my name is {name}, and {rng.choice(PROBLEMS)}", False
+        if k < 0.5:
+            return f"{rng.choice(['hi', 'hello', 'hi there'])}, I'm calling because {rng.choice(PROBLEMS)}", False
+        if k < 0.7:
+            return f"thank you for calling {rng.choice(COMPANIES)}, this is {name}", False
+        if k < 0.85:
+            return f"{rng.choice(['hello', 'hi'])}, {rng.choice(['is this', 'am I speaking to', 'can I speak to'])} {name}", True
+        return f"I was wondering if {rng.choice(['you', 'someone'])} could {b}", False   # no comma
+    if r < 0.46:      # fillers set off by commas
+        f = rng.choice(FILLERS)
+        k = rng.random()
+        subj = rng.choice(["I", "we", "she", "he", "they", "my wife", "the guy"])
+        if k < 0.4:
+            return f"{subj}, {f}, {p}", False
+        if k < 0.7:
+            return f"{f}, {_any_clause(rng)}", False
+        return f"{rng.choice(['so', 'and', 'but', 'yeah'])}, {f}, {_any_clause(rng)}", False
+    if r < 0.53:      # steps of an instruction
+        k = rng.choice([2, 3, 3, 4])
+        steps = rng.sample(STEPS, k)
+        if rng.random() < 0.5:
+            parts = [f"first, {steps[0]}"] + [f"{rng.choice(['then', 'then', 'next,', 'after that,'])} {s}" for s in steps[1:-1]]
+            parts.append(rng.choice(["and finally, ", "finally, ", "and then ", "then "]) + steps[-1])
+            return ", ".join(parts), False
+        return ", ".join(steps[:-1]) + f"{rng.choice([',', ''])} and {steps[-1]}", False
+    if r < 0.6:       # coordinate adjectives with a comma, cumulative ones without
+        if rng.random() < 0.5:
+            a1, a2 = rng.sample(COORD_ADJ, 2)
+            return f"{rng.choice(['it was a', 'we had a', 'that was a', 'I had a'])} {a1}, {a2} {rng.choice(['call', 'day', 'trip', 'process', 'week', 'meeting', 'wait'])}", False
+        return f"{rng.choice(['I bought', 'we need', 'they sent', 'I saw', 'she has'])} {rng.choice(CUMUL)}", False
+    if r < 0.67:      # a "which" clause after the main one; a restrictive relative without commas
+        k = rng.random()
+        if k < 0.6:
+            return f"{_any_clause(rng)}, which {rng.choice(['is great', 'was annoying', 'means we can ' + b, 'took forever', 'makes sense', 'I did not expect', 'is why I am calling', 'helped a lot'])}", False
+        return f"{rng.choice(['the one', 'the card', 'the number', 'the email', 'the plan'])} {rng.choice(['you gave me', 'I used', 'on file', 'we talked about', 'that I have'])} {rng.choice(PREDICATES)}", False
+    if r < 0.75:      # a short reply and "and" / "but" / "so"
+        return f"{rng.choice(['yes', 'no', 'okay', 'right', 'sure', 'yeah'])}, {rng.choice(['and', 'but', 'so'])} {_any_clause(rng)}", False
+    if r < 0.82:      # a short question with a lead word
+        lead = rng.choice(["sorry", "wait", "so", "okay", "and", "um", "oh", "well", "actually", "hold on"])
+        q = rng.choice([question(rng), rng.choice(AGENT_QUESTIONS).format(b=b), "what was that",
+                        f"did you say {rng.choice(DAYS)}", "what do I do now", "how long will it take",
+                        "can you repeat that", "is that right", "what does that mean"])
+        if lead == "and" and rng.random() < 0.5:
+            return f"and {q}", True     # a leading "and" usually takes none
+        return f"{lead}, {q}", True
+    if r < 0.9:       # no comma: not ... but, either ... or, reported speech, object clauses
+        k = rng.random()
+        if k < 0.25:
+            return f"it's not {rng.choice(NOUNS)} but {rng.choice(NOUNS)}", False
+        if k < 0.5:
+            return f"{rng.choice(['you can either', 'we could either', 'I will either'])} {b} or {_action(rng)[0]}", False
+        if k < 0.75:
+            return f"{rng.choice(['he said', 'she told me', 'they said', 'the agent said', 'you told me'])} that {_any_clause(rng)}", False
+        return f"{rng.choice(['I know', 'I hope', 'I noticed', 'I just found out', 'I was told'])} {_any_clause(rng)}", False
+    # two clauses with different subjects joined by and/but, with a noun from WordNet
+    return f"{_any_clause(rng)}, {rng.choice(['and', 'but', 'so'])} {_any_clause(rng)}", False
+
+
+# --- issue 28, v5: clauses put together. A subordinate clause before the main one takes a
+# comma and after it none (but "although", "even though" and "whereas" after it take one); an
+# object clause after "I think", "I realized", "I'm not sure" takes none and is not a sentence
+# of its own; a question is a question whether it starts with a wh-word ("how much is it",
+# "what's the weather like in Denver") or an inverted auxiliary, and however long it is.
+CLAUSES_SHARE = 0.20   # share of sentences from clauses_sentence()
+SUBORDINATORS = ["when", "if", "because", "since", "after", "before", "once", "as soon as",
+                 "while", "unless", "until", "whenever", "now that", "as long as", "even if"]
+CONTRASTIVE = ["although", "even though", "though", "whereas"]
+THINK_VERBS = ["I think", "I thought", "I realized", "I noticed", "I guess", "I feel like",
+               "I'm not sure if", "I'm not sure whether", "I wonder if", "I don't know if",
+               "I just found out", "I heard", "I figured", "I'm pretty sure", "I believe",
+               "I suppose", "I remember", "I forgot", "it looks like", "it seems like",
+               "do you know if", "I was told", "they said", "she thinks", "he mentioned",
+               "I'm afraid", "I'm glad", "I hope", "I doubt", "we agreed", "I mean"]
+WH_FORMS = ["what time does {s} {b}", "how much does {n} cost", "how much is it",
+            "how much is {n}", "what's the weather like in {place}", "where can I find {n}",
+            "which {thing} are you using", "who do I talk to about {n}", "how long does it take to {b}",
+            "why is {n} so expensive", "what did {s} say about {n}", "how often should I {b}",
+            "where do I {b}", "when can {s} {b}", "why did {s} {b}", "what should I do about {n}",
+            "how do you {b}", "what do you mean", "what's going on with {n}", "how far is {place}",
+            "what's the best way to {b}", "who's going to {b}", "what are the opening hours",
+            "how many {things} do you need", "which one is cheaper", "what's wrong with {n}",
+            "where are you right now", "how was your day", "what happened to {n}",
+            "why can't I {b}", "what else do you need", "what's your name", "how old is {n}",
+            "whose {thing} is this", "how come {s} didn't {b}", "what kind of {thing} is it"]
+YN_FORMS = ["is {n} still available", "are you {adj}", "was it {adj}", "does {s} {b}",
+            "do you {b} every day", "can {s} {b}", "would it be possible to {b}", "have you {p}",
+            "has {s} {p} yet", "will you be home {day}", "is it okay if I {b}", "should we {b}",
+            "did {s} {b}", "isn't {n} {adj}", "don't you want to {b}", "is there a way to {b}",
+            "are there any {things} left", "could I {b}", "may I {b}", "is everything okay"]
+
+
+def _clause2(rng):
+    """A clause of any of the kinds above, no final mark."""
+    r = rng.random()
+    if r < 0.45:
+        return clause(rng)
+    if r < 0.6:
+        return _any_clause(rng)
+    s = rng.choice(SUBJECTS)
+    b, p = _action(rng)
+    many = s in ("we", "you", "they", "the kids")
+    if r < 0.75:
+        be = rng.choice(["were", "are"] if many else ["was", "is"] if s != "I" else ["was", "am"])
+        return f"{s} {rng.choice([be, 'seemed', 'looked', 'got'])} {rng.choice(ADJECTIVES + COORD_ADJ)}"
+    if r < 0.9:
+        have = rng.choice(["had", "have" if many or s == "I" else "has"])
+        return f"{s} {have} {rng.choice(['already', 'just', 'never', ''])} {p}"
+    return f"{s} {'were' if many else 'was'} {rng.choice(['trying', 'going', 'planning', 'about'])} to {b}"
+
+
+def _question2(rng):
+    b, p = _action(rng)
+    form = rng.choice(WH_FORMS if rng.random() < 0.6 else YN_FORMS)
+    q = form.format(s=rng.choice(SUBJECTS), b=b, p=p, n=_noun(rng), place=rng.choice(PLACES),
+                    thing=rng.choice(["phone", "plan", "card", "app", "version", "printer", "car", "account", "bag"]),
+                    things=rng.choice(["seats", "tickets", "rooms", "copies", "people", "boxes"]),
+                    adj=rng.choice(ADJECTIVES + ["sure", "ready", "free", "okay", "busy", "open"]),
+                    day=rng.choice(DAYS))
+    if rng.random() < 0.2:
+        q += " " + rng.choice(DAYS)
+    return q
+
+
+def clauses_sentence(rng):
+    """One sentence of clauses put together, without its final mark, and whether it is a question."""
+    r = rng.random()
+    sub = f"{rng.choice(SUBORDINATORS)} {_clause2(rng)}"
+    if r < 0.22:      # subordinate clause first: a comma
+        if rng.random() < 0.2:
+            return f"{sub}, {_question2(rng)}", True
+        return f"{sub}, {_clause2(rng)}", False
+    if r < 0.4:       # after the main clause: none, but a contrast takes one
+        if rng.random() < 0.25:
+            return f"{_clause2(rng)}, {rng.choice(CONTRASTIVE)} {_clause2(rng)}", False
+        return f"{_clause2(rng)} {sub}", False
+    if r < 0.6:       # an object clause: none
+        lead = rng.choice(THINK_VERBS)
+        q = lead.startswith("do you")
+        return f"{lead} {rng.choice(['', '', 'that '])}{_clause2(rng)}".replace("if that ", "if ").replace("whether that ", "whether "), q
+    if r < 0.85:      # a question, with or without something before it
+        q = _question2(rng)
+        k = rng.random()
+        if k < 0.6:
+            return q, True
+        if k < 0.8:
+            return f"{rng.choice(OPENERS + ACKS)}, {q}", True
+        return f"{q}, {rng.choice(['or not', 'then', 'by the way', 'do you think', 'exactly', _name(rng)])}", True
+    # two independent clauses, each with a subordinate clause of its own
+    return f"{sub}, {_clause2(rng)}, {rng.choice(['but', 'and', 'so'])} {_clause2(rng)} {rng.choice(SUBORDINATORS)} {_clause2(rng)}", False
+
+
 def sentence(rng):
     """One sentence with its mark and case."""
-    if rng.random() < MORE_SHARE:
-        s, q = more_sentence(rng)
+    r = rng.random()
+    shared = CALL_SHARE + CLAUSES_SHARE
+    if r < shared + MORE_SHARE * (1 - shared):
+        s, q = call_sentence(rng) if r < CALL_SHARE else clauses_sentence(rng) if r < shared else more_sentence(rng)
         s = _cap(" ".join(s.split()))
         return s + ("?" if q else ("!" if rng.random() < 0.03 else "."))
     kind = rng.random()
@@ -532,7 +831,7 @@ def sentence(rng):
 def generate(n, rng):
     out = []
     for _ in range(n):
-        k = rng.choice([1, 1, 1, 2, 2, 3])
+        k = rng.choice([1, 1, 1, 2, 2, 3, 4])
         out.append(" ".join(sentence(rng) for _ in range(k)))
     return out
 
