@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
+from torch.optim import swa_utils
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conversation import generate  # noqa: E402
@@ -200,6 +201,21 @@ def f1_report(model, data, comma_bias=0.0):
     return f1, case_ok / max(1, case_all)
 
 
+def choose_comma_bias(model, dev, name):
+    """The offset of the comma logit that gives the best comma F1 on the dev split of the training
+    text, among those that keep '.' and '?' within 0.01 of no offset -> (offset, its comma F1)."""
+    f1, case_acc = f1_report(model, dev)
+    print(f"{name}: final dev F1 {json.dumps({k: round(v, 3) for k, v in f1.items()})} case accuracy {case_acc:.4f}")
+    bias, best = 0.0, f1[","]
+    for b in [x / 4 for x in range(-4, 13)]:
+        fb, _ = f1_report(model, dev, b)
+        ok = fb["."] >= f1["."] - 0.01 and fb["?"] >= f1["?"] - 0.01
+        print(f"{name}: comma bias {b:+.2f}: dev F1 {json.dumps({k: round(v, 3) for k, v in fb.items()})}{'' if ok else ' (. or ? drops)'}")
+        if ok and fb[","] > best + 1e-9:
+            bias, best = b, fb[","]
+    return bias, best
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=2024)
@@ -216,6 +232,9 @@ def main():
                          "(a name, a rare noun) still gets the marks its context asks for")
     ap.add_argument("--synthetic", type=int, default=150000,
                     help="conversational turns from scripts/punctuation/conversation.py (0: none)")
+    ap.add_argument("--ema", type=float, default=0.999,
+                    help="decay of an exponential moving average of the weights kept beside them "
+                         "(0: none); the one of the two with the better dev comma F1 is exported")
     ap.add_argument("--out", default=str(OUT))
     args = ap.parse_args()
     torch.manual_seed(args.seed)
@@ -234,7 +253,11 @@ def main():
     model = Punctuator(len(vocab), args.dim, args.hidden, args.layers)
     if args.init:
         model.load_state_dict(torch.load(args.init))
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    ema = None
+    if args.ema > 0:
+        decay = args.ema
+        ema = swa_utils.AveragedModel(model, avg_fn=lambda avg, now, _n: decay * avg + (1 - decay) * now)
     # marks are rarer than 'no mark': weight them up so recall does not collapse
     punct_loss = nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 2.0, 3.0]), ignore_index=-100)
     case_loss = nn.CrossEntropyLoss(ignore_index=-100)
@@ -257,24 +280,25 @@ def main():
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
+            if ema is not None:
+                ema.update_parameters(model)
             step += 1
             if step % 500 == 0:
                 f1, case_acc = f1_report(model, dev)
                 print(f"epoch {epoch} step {step} {time.time() - t0:.0f}s loss {loss.item():.3f} "
                       f"F1 {json.dumps({k: round(v, 3) for k, v in f1.items()})} case {case_acc:.4f}", flush=True)
+                if ema is not None and step % 2500 == 0:
+                    f1, case_acc = f1_report(ema.module, dev)
+                    print(f"  moving average: F1 {json.dumps({k: round(v, 3) for k, v in f1.items()})} case {case_acc:.4f}", flush=True)
             if time.time() - t0 >= budget:
                 break
-    f1, case_acc = f1_report(model, dev)
-    print(f"final dev F1 {json.dumps({k: round(v, 3) for k, v in f1.items()})} case accuracy {case_acc:.4f}")
-    # The comma bias: the offset of the comma logit that gives the best comma F1 on the dev split
-    # of the training text, among those that keep '.' and '?' within 0.01 of no offset.
-    bias, best = 0.0, f1[","]
-    for b in [x / 4 for x in range(-4, 13)]:
-        fb, _ = f1_report(model, dev, b)
-        ok = fb["."] >= f1["."] - 0.01 and fb["?"] >= f1["?"] - 0.01
-        print(f"comma bias {b:+.2f}: dev F1 {json.dumps({k: round(v, 3) for k, v in fb.items()})}{'' if ok else ' (. or ? drops)'}")
-        if ok and fb[","] > best + 1e-9:
-            bias, best = b, fb[","]
+    candidates = [("trained weights", model)] + ([(f"moving average {args.ema}", ema.module)] if ema else [])
+    weights_name, bias, best = None, 0.0, -1.0
+    for name, candidate in candidates:
+        b, f = choose_comma_bias(candidate, dev, name)
+        if f > best:
+            weights_name, model, bias, best = name, candidate, b, f
+    print(f"exported: {weights_name}, comma bias {bias:+.2f}")
     f1, case_acc = f1_report(model, dev, bias)
     parts = {"real": f1_report(model, dev_real, bias)}
     if dev_synth:
@@ -295,7 +319,8 @@ def main():
     (out / "config.json").write_text(json.dumps({
         "punctuation": PUNCTUATION, "cases": CASES, "pad": PAD, "unknown": UNK, "number": NUM,
         "seed": args.seed, "steps": step, "init": args.init, "lr": args.lr, "dim": args.dim, "hidden": args.hidden, "layers": args.layers,
-        "synthetic": args.synthetic, "word_dropout": args.word_dropout, "comma_bias": bias,
+        "synthetic": args.synthetic, "word_dropout": args.word_dropout, "ema": args.ema,
+        "weights": weights_name, "comma_bias": bias,
         "dev": {"f1": {k: round(v, 4) for k, v in f1.items()}, "case_accuracy": round(case_acc, 4),
                 **{name: {"f1": {k: round(v, 4) for k, v in pf.items()}, "case_accuracy": round(pc, 4)}
                    for name, (pf, pc) in parts.items()}},
