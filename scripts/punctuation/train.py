@@ -153,6 +153,44 @@ class Punctuator(nn.Module):
         return self.punctuation(h), self.case(h)
 
 
+def load_exported(model, folder):
+    """The weights of an exported model.onnx (with its config.json) -> model, so a run may go on
+    from a served model whose model.pt is gone. The exporter keeps each GRU layer as one node
+    with W [directions, 3H, in], R [directions, 3H, H] and B [directions, 6H] in gate order
+    z, r, h; PyTorch keeps r, z, n per direction. The comma bias baked into the head is taken off
+    again, so training and the bias search see the raw logits."""
+    import onnx
+    from onnx import numpy_helper
+    graph = onnx.load(str(Path(folder) / "model.onnx")).graph
+    tensors = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in graph.initializer}
+    gru = [n for n in graph.node if n.op_type == "GRU"]
+    matmul = [n for n in graph.node if n.op_type == "MatMul"]
+    add = {i: n for n in graph.node if n.op_type == "Add" for i in n.input}
+
+    def torch_gates(x):  # z, r, h -> r, z, n along the first axis
+        third = x.shape[0] // 3
+        return torch.cat([x[third:2 * third], x[:third], x[2 * third:]])
+
+    state = {"embed.weight": tensors["embed.weight"]}
+    for layer, node in enumerate(gru):
+        w, r, b = (tensors[name] for name in node.input[1:4])
+        for direction, suffix in enumerate(["", "_reverse"]):
+            three = w.shape[1]
+            state[f"rnn.weight_ih_l{layer}{suffix}"] = torch_gates(w[direction])
+            state[f"rnn.weight_hh_l{layer}{suffix}"] = torch_gates(r[direction])
+            state[f"rnn.bias_ih_l{layer}{suffix}"] = torch_gates(b[direction, :three])
+            state[f"rnn.bias_hh_l{layer}{suffix}"] = torch_gates(b[direction, three:])
+    for node in matmul:
+        weight = tensors[node.input[1]].T.contiguous()
+        head = "punctuation" if weight.shape[0] == len(PUNCTUATION) else "case"
+        bias_name = next(i for i in add[node.output[0]].input if i in tensors)
+        state[f"{head}.weight"] = weight
+        state[f"{head}.bias"] = tensors[bias_name].clone()
+    baked = json.loads((Path(folder) / "config.json").read_text()).get("comma_bias", 0.0)
+    state["punctuation.bias"][1] -= baked
+    model.load_state_dict(state)
+
+
 def batches(data, size, rng, bucket=50):
     """Shuffled batches of turns of similar length (less padding: faster on a CPU)."""
     order = list(range(len(data)))
@@ -218,14 +256,18 @@ def choose_comma_bias(model, dev, name):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--seed", type=int, default=2024, help="draws the text, the dev split and the conversational turns")
+    ap.add_argument("--order-seed", type=int,
+                    help="draws the batch order and word dropout (default: --seed); runs that go on from one "
+                         "model with one --seed and several --order-seed values can be averaged (average.py)")
     ap.add_argument("--vocab", type=int, default=20000)
     ap.add_argument("--dim", type=int, default=80)
     ap.add_argument("--hidden", type=int, default=160)
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--minutes", type=float, default=25.0, help="wall-clock training budget")
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--init", help="model.pt of an earlier run to go on from (its vocab.txt is kept)")
+    ap.add_argument("--init", help="model.pt of an earlier run to go on from, or an exported model.onnx "
+                                   "(its vocab.txt is kept)")
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--word-dropout", type=float, default=0.05,
                     help="share of training words read as unknown, so a word outside the vocabulary "
@@ -237,7 +279,8 @@ def main():
                          "(0: none); the one of the two with the better dev comma F1 is exported")
     ap.add_argument("--out", default=str(OUT))
     args = ap.parse_args()
-    torch.manual_seed(args.seed)
+    order_seed = args.seed if args.order_seed is None else args.order_seed
+    torch.manual_seed(order_seed)
     torch.set_num_threads(args.threads)
     turns, dev_turns, synth_dev_turns = load_sentences(args.seed, args.synthetic)
     if args.init:
@@ -251,7 +294,9 @@ def main():
     dev = dev_real + dev_synth
     print(f"{len(train)} training turns, {sum(len(d[0]) for d in train)} words; vocab {len(vocab)}", flush=True)
     model = Punctuator(len(vocab), args.dim, args.hidden, args.layers)
-    if args.init:
+    if args.init and args.init.endswith(".onnx"):
+        load_exported(model, Path(args.init).parent)
+    elif args.init:
         model.load_state_dict(torch.load(args.init))
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     ema = None
@@ -261,7 +306,7 @@ def main():
     # marks are rarer than 'no mark': weight them up so recall does not collapse
     punct_loss = nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 2.0, 3.0]), ignore_index=-100)
     case_loss = nn.CrossEntropyLoss(ignore_index=-100)
-    rng = random.Random(args.seed)
+    rng = random.Random(order_seed)
     t0, step, epoch = time.time(), 0, 0
     budget = args.minutes * 60
     while time.time() - t0 < budget:
@@ -318,7 +363,7 @@ def main():
     (out / "vocab.txt").write_text("\n".join(vocab) + "\n")
     (out / "config.json").write_text(json.dumps({
         "punctuation": PUNCTUATION, "cases": CASES, "pad": PAD, "unknown": UNK, "number": NUM,
-        "seed": args.seed, "steps": step, "init": args.init, "lr": args.lr, "dim": args.dim, "hidden": args.hidden, "layers": args.layers,
+        "seed": args.seed, "order_seed": order_seed, "steps": step, "init": args.init, "lr": args.lr, "dim": args.dim, "hidden": args.hidden, "layers": args.layers,
         "synthetic": args.synthetic, "word_dropout": args.word_dropout, "ema": args.ema,
         "weights": weights_name, "comma_bias": bias,
         "dev": {"f1": {k: round(v, 4) for k, v in f1.items()}, "case_accuracy": round(case_acc, 4),
