@@ -174,12 +174,12 @@ def load_exported(model, folder):
     state = {"embed.weight": tensors["embed.weight"]}
     for layer, node in enumerate(gru):
         w, r, b = (tensors[name] for name in node.input[1:4])
+        gate_rows = w.shape[1]  # 3H: B holds the input biases, then the recurrent ones
         for direction, suffix in enumerate(["", "_reverse"]):
-            three = w.shape[1]
             state[f"rnn.weight_ih_l{layer}{suffix}"] = torch_gates(w[direction])
             state[f"rnn.weight_hh_l{layer}{suffix}"] = torch_gates(r[direction])
-            state[f"rnn.bias_ih_l{layer}{suffix}"] = torch_gates(b[direction, :three])
-            state[f"rnn.bias_hh_l{layer}{suffix}"] = torch_gates(b[direction, three:])
+            state[f"rnn.bias_ih_l{layer}{suffix}"] = torch_gates(b[direction, :gate_rows])
+            state[f"rnn.bias_hh_l{layer}{suffix}"] = torch_gates(b[direction, gate_rows:])
     for node in matmul:
         weight = tensors[node.input[1]].T.contiguous()
         head = "punctuation" if weight.shape[0] == len(PUNCTUATION) else "case"
