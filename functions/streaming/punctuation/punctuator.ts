@@ -1,7 +1,8 @@
 /**
  * The punctuation and casing model of formatted final turns (format_turns=true): the words of a
- * turn in, per word the mark that follows it (none , . ?) and its case out. The model is trained
- * by scripts/punctuation/train.py (models/earshot-punct-en/, its README is the model card).
+ * turn in, per word the mark that follows it (none , . ?) and its case out. The models are trained
+ * by scripts/punctuation/train.py and may be joined into one graph that averages their logits by
+ * scripts/punctuation/ensemble.py (models/earshot-punct-en/, its README is the model card).
  *
  * onnxruntime-node runs the graph on its own thread pool (`run` is asynchronous), so a turn being
  * formatted never blocks the gateway's event loop; a session keeps its messages in order while it
