@@ -35,7 +35,8 @@ FP16_MIN_ELEMENTS = 4096
 def prefixed(model, prefix, word_ids):
     """The member's nodes and initialisers with every tensor name under `prefix`, reading `word_ids`."""
     graph = model.graph
-    inputs = {i.name for i in graph.input}
+    # older exporters list initialisers among the inputs too; only the real input is word_ids
+    inputs = {i.name for i in graph.input} - {i.name for i in graph.initializer}
 
     def rename(name):
         if name == "":
