@@ -22,18 +22,15 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+from members import add_member_args, members
+
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("folders", nargs="+")
-    ap.add_argument("--weights", help="comma-separated, one per folder (default: equal)")
-    ap.add_argument("--out", required=True)
+    add_member_args(ap)
     args = ap.parse_args()
-    folders = [Path(f) for f in args.folders]
-    weights = [float(w) for w in args.weights.split(",")] if args.weights else [1.0] * len(folders)
-    if len(weights) != len(folders):
-        sys.exit("one weight per folder")
-    weights = np.array(weights) / sum(weights)
+    folders, weights = members(args)
+    weights = np.array(weights)
     vocab = (folders[0] / "vocab.txt").read_text()
     for f in folders[1:]:
         if (f / "vocab.txt").read_text() != vocab:

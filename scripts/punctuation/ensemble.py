@@ -27,6 +27,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from members import add_member_args, members
+
 LABEL_KEYS = ("punctuation", "cases", "pad", "unknown", "number")
 # tensors smaller than this stay float32: biases and heads are a few kB, casting them saves nothing
 FP16_MIN_ELEMENTS = 4096
@@ -117,18 +119,12 @@ def int8_embeddings(nodes, initializers):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("folders", nargs="+")
-    ap.add_argument("--weights", help="comma-separated, one per folder (default: equal)")
+    add_member_args(ap)
     ap.add_argument("--fp16", action="store_true", help="store large weights in half precision")
     ap.add_argument("--int8-embedding", action="store_true",
                     help="store the word embedding tables as int8 with one scale per row")
-    ap.add_argument("--out", required=True)
     args = ap.parse_args()
-    folders = [Path(f) for f in args.folders]
-    weights = [float(w) for w in args.weights.split(",")] if args.weights else [1.0] * len(folders)
-    if len(weights) != len(folders):
-        sys.exit("one weight per folder")
-    weights = [w / sum(weights) for w in weights]
+    folders, weights = members(args)
     configs = [json.loads((f / "config.json").read_text()) for f in folders]
     for f, c in zip(folders[1:], configs[1:]):
         if any(c[k] != configs[0][k] for k in ("punctuation", "cases")):
