@@ -9,9 +9,11 @@ first member's vocabulary to its own (a word it lacks becomes its unknown id).
 
 --fp16 stores the large weight tensors in half precision with a Cast back to float32 that
 onnxruntime folds when it loads the model: half the bytes on disk, the same float32 arithmetic
-when it runs (the weights round to 11 significant bits).
+when it runs (the weights round to 11 significant bits). --int8-embedding stores the word
+embedding tables, most of each model's bytes, as int8 with one scale per row. The served model
+uses both (scores on check-turns.txt unchanged, models/earshot-punct-en/README.md).
 
-    /usr/bin/python3 scripts/punctuation/ensemble.py A B [--weights 0.5,0.5] [--fp16] --out FOLDER
+    /usr/bin/python3 scripts/punctuation/ensemble.py A B [--weights 0.5,0.5] [--fp16] [--int8-embedding] --out FOLDER
     npx tsx scripts/punctuation/check.ts FOLDER
 
 A and B are folders holding model.onnx, vocab.txt and config.json; FOLDER gets the ensemble's
@@ -82,7 +84,7 @@ def int8_embeddings(nodes, initializers):
     """Embedding tables (initialisers read only by a Gather on axis 0) stored as int8, one scale per row.
 
     A row is looked up, then scaled back: Gather(int8 table) -> Cast -> Mul by Gather(row scales),
-    so the word's vector differs from float32 by at most half a step of its own largest value / 127.
+    so each entry is off by at most half a step, a step being its row's largest magnitude / 127.
     """
     readers = {}
     for node in nodes:
