@@ -8,7 +8,7 @@ import { DEFAULT_PUNCTUATION_MODEL_DIR, OnnxPunctuator } from '../../functions/s
 import { dataLines, FORMAT_GOALS, itnAccuracy, punctuationScores, type PunctuationScores } from './format-eval.ts';
 
 describe('format_turns on the golden sets (served configuration)', () => {
-  it('writes every ITN class exactly in at least 95 % of its sentences', () => {
+  it(`writes every ITN class exactly in at least ${FORMAT_GOALS.itnExact * 100} % of its sentences`, () => {
     const rows = dataLines('itn.tsv').map((line) => line.split('\t') as [string, string, string]);
     const byClass = itnAccuracy(rows);
     expect(byClass.size).toBeGreaterThanOrEqual(10);
@@ -24,11 +24,11 @@ describe('format_turns on the golden sets (served configuration)', () => {
       scores = await punctuationScores(lines, await OnnxPunctuator.load(DEFAULT_PUNCTUATION_MODEL_DIR));
     });
 
-    it.each([',', '.', '?'])('F1 of %s is at least 0.75', (mark) => {
+    it.each([',', '.', '?'])(`F1 of %s is at least ${FORMAT_GOALS.markF1}`, (mark) => {
       expect(scores.f1[mark]).toBeGreaterThanOrEqual(FORMAT_GOALS.markF1);
     });
 
-    it('cases at least 95 % of the words right', () => {
+    it(`cases at least ${FORMAT_GOALS.caseAccuracy * 100} % of the words right`, () => {
       expect(scores.caseAccuracy).toBeGreaterThanOrEqual(FORMAT_GOALS.caseAccuracy);
     });
   });
