@@ -5,13 +5,15 @@
  *   npm run example -- --audio-file scripts/eval/fixtures/heldout/heldout-0009.wav   (committed synthetic speech)
  *   npm run example -- --audio-file x.flac --endpoint ws://host:8080 --speech-model universal-streaming-english --speed 4
  *
- * WAV or FLAC, any rate and channel count: mixed to mono, resampled to 16 kHz, sent as 100 ms
- * pcm_s16le frames at real-time pace (× --speed), then Terminate; exits 0 after Termination.
+ * WAV (any encoding), FLAC or Ogg Vorbis, any rate and channel count (audio-file.ts): mixed to
+ * mono, resampled to 16 kHz, sent as 100 ms pcm_s16le frames at real-time pace (× --speed), then
+ * Terminate; exits 0 after Termination.
  */
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { readAudio } from './audio/read-audio.ts';
-import { resample, toPcm16 } from './audio/resample.ts';
+import { readAudio } from '../gpu-pool/engine/audio/audio-file.ts';
+import { toPcm16Bytes } from '../gpu-pool/engine/audio/pcm16.ts';
+import { resampleAll } from '../gpu-pool/engine/audio/resampler.ts';
 
 const SAMPLE_RATE = 16000;
 const FRAME_MS = 100;
@@ -36,7 +38,7 @@ const speed = Number(values.speed);
 if (!(speed > 0)) throw new Error('--speed must be a positive number');
 
 const audio = await readAudio(values['audio-file']);
-const pcm = toPcm16(resample(audio.samples, audio.sampleRate, SAMPLE_RATE));
+const pcm = toPcm16Bytes(resampleAll(audio.samples, audio.sampleRate, SAMPLE_RATE));
 const totalSeconds = pcm.byteLength / 2 / SAMPLE_RATE;
 
 const url = new URL(values.endpoint);

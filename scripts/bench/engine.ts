@@ -24,6 +24,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { createEngine, type AsrEngine, type StreamOptions } from '../../gpu-pool/engine/index.ts';
 import { createLogger } from '../../runtime/logger.ts';
+import { DEFAULT_ENCODING, DEFAULT_TURN_DETECTION } from '../../gpu-pool/session-settings.ts';
 import type { EngineStream } from '../../gpu-pool/engine/stream/asr-stream.ts';
 import { readAudioFile, testdataFiles, toBytes, toFloat } from '../../gpu-pool/engine/testing/audio-files.ts';
 import { createSherpaRecognizer, type SherpaModelConfig } from '../../gpu-pool/engine/testing/sherpa-reference.ts';
@@ -42,14 +43,8 @@ const rtSeconds = Number(process.env.BENCH_SECONDS ?? 10);
 const memoryMinutes = Number(process.env.BENCH_MEMORY_MINUTES ?? 30);
 const parts = new Set((process.env.BENCH_PARTS ?? 'throughput,realtime,memory').split(','));
 
-const streamOptions: StreamOptions = {
-  sampleRate: 16000,
-  encoding: 'pcm_s16le',
-  minTurnSilenceMs: 400,
-  maxTurnSilenceMs: 1280,
-  vadThreshold: 0.4,
-  endOfTurnConfidenceThreshold: 0.4,
-};
+/** What a v3 client gets for what it leaves out, at the bench's 16 kHz. */
+const streamOptions: StreamOptions = { sampleRate: SAMPLE_RATE, encoding: DEFAULT_ENCODING, ...DEFAULT_TURN_DETECTION };
 
 async function loadAudio(): Promise<Int16Array> {
   const parts: Int16Array[] = [];
@@ -151,7 +146,7 @@ async function earshotRealTime(engine: AsrEngine, audio: Int16Array, n: number, 
 
 async function memoryCheck(engine: AsrEngine, audio: Int16Array, minutes: number) {
   const rss = () => Math.round(process.memoryUsage().rss / 2 ** 20);
-  const s = engine.createStream({ ...streamOptions, maxTurnSilenceMs: 1280 });
+  const s = engine.createStream(streamOptions);
   let turns = 0;
   s.on((e) => {
     if (e.kind === 'end_of_turn') turns++;

@@ -35,7 +35,7 @@ import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { testLicenceEnv } from '../../runtime/license/test-support.ts';
-import { toPcm16 } from '../audio/resample.ts';
+import { toPcm16Bytes } from '../../gpu-pool/engine/audio/pcm16.ts';
 import { emptySamples, percentile, sessionSamples, type LatencySamples, type ReceivedTurn, type ScriptedUtterance } from './latency-metrics.ts';
 import { timedUtterances, type TimedUtterance } from './timed-speech.ts';
 
@@ -126,7 +126,7 @@ function plan(all: TimedUtterance[], first: number): SessionPlan {
     samples.set(p, o);
     o += p.length;
   }
-  return { pcm: toPcm16(samples), utterances, forceAfterFrame };
+  return { pcm: toPcm16Bytes(samples), utterances, forceAfterFrame };
 }
 
 function runSession(endpoint: string, p: SessionPlan, delayMs: number, into: LatencySamples): Promise<void> {

@@ -6,8 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readAudio } from '../audio/read-audio.ts';
-import { resample } from '../audio/resample.ts';
+import { readAudio } from '../../gpu-pool/engine/audio/audio-file.ts';
+import { resampleAll } from '../../gpu-pool/engine/audio/resampler.ts';
 
 export interface TimedWord {
   text: string;
@@ -80,7 +80,7 @@ export async function timedUtterances(rate: number): Promise<TimedUtterance[]> {
   const out: TimedUtterance[] = [];
   for (const job of jobs) {
     const audio = await readAudio(join(CACHE, `${job.name}.wav`));
-    out.push({ name: job.name, text: job.text, samples: resample(audio.samples, audio.sampleRate, rate), sampleRate: rate, words: known.get(job.name)!.words });
+    out.push({ name: job.name, text: job.text, samples: resampleAll(audio.samples, audio.sampleRate, rate), sampleRate: rate, words: known.get(job.name)!.words });
   }
   return out;
 }

@@ -6,14 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AsrEngine, RecognizedWord, StreamOptions } from '../../gpu-pool/engine/api.ts';
 import { readAudioFile, testdataFiles, toBytes } from '../../gpu-pool/engine/testing/audio-files.ts';
 import { haveRealRecordings } from '../../gpu-pool/engine/testing/test-data.ts';
-import { readAudio, type Audio } from './audio.js';
+import { readAudio, type MonoAudio } from '../../gpu-pool/engine/audio/audio-file.ts';
 import { createEvalEngine, transcribeAll } from './earshot.js';
 import { heldoutFixtures } from './sets.js';
 import { MODEL_DIR } from './sherpa.js';
 import { corpusWer } from './wer.js';
 
 let engine: AsrEngine;
-let audios: Audio[];
+let audios: MonoAudio[];
 const utts = heldoutFixtures();
 
 beforeAll(async () => {

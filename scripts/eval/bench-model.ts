@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { readAudio, type Audio } from './audio.js';
+import { readAudio, type MonoAudio } from '../../gpu-pool/engine/audio/audio-file.ts';
 import { createEngine } from '../../gpu-pool/engine/index.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { createRecognizer, MODEL_DIR, transcribe } from './sherpa.js';
@@ -19,7 +19,7 @@ const args = process.argv.slice(2);
 const models = args.includes('--model') ? [args[args.indexOf('--model') + 1]] : ['model.onnx', 'model.int8.onnx'];
 const repeat = args.includes('--repeat') ? Number(args[args.indexOf('--repeat') + 1]) : 3;
 
-const audios: Audio[] = [];
+const audios: MonoAudio[] = [];
 for (const u of [...heldoutFixtures(), ...(realRecordings() ?? [])]) audios.push(await readAudio(u.path));
 const seconds = audios.reduce((s, a) => s + a.samples.length / a.sampleRate, 0);
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}; audio: ${audios.length} files, ${seconds.toFixed(1)} s`);

@@ -5,7 +5,7 @@ import { createEngine, type AsrEngine } from '../../gpu-pool/engine/index.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import type { DecodingMethod } from '../../gpu-pool/engine/models/model.ts';
 import { finalWordsThroughEngine } from '../../gpu-pool/engine/testing/engine-transcript.ts';
-import type { Audio } from './audio.js';
+import type { MonoAudio } from '../../gpu-pool/engine/audio/audio-file.ts';
 
 /** The engine's logs, as in the ASR worker (the engine itself logs nothing unless given a logger). */
 const engineLogger = createLogger('asr-engine');
@@ -25,7 +25,7 @@ export interface TranscribeOptions {
 }
 
 /** Transcribe many files, each pushed in 100 ms pieces (at once, or paced) and flushed; turns joined. */
-export async function transcribeAll(engine: AsrEngine, audios: Audio[], decoding: DecodingMethod, opts: TranscribeOptions = {}): Promise<string[]> {
+export async function transcribeAll(engine: AsrEngine, audios: MonoAudio[], decoding: DecodingMethod, opts: TranscribeOptions = {}): Promise<string[]> {
   const out: string[] = new Array(audios.length);
   let next = 0;
   const lane = async () => {

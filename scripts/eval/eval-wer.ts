@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AsrEngine } from '../../gpu-pool/engine/api.ts';
-import { readAudio, type Audio } from './audio.js';
+import { readAudio, type MonoAudio } from '../../gpu-pool/engine/audio/audio-file.ts';
 import { createEvalEngine, transcribeAll } from './earshot.js';
 import { pocketsphinxMissing, transcribeWithPocketsphinx } from './pocketsphinx.js';
 import { createRecognizer, MODEL_DIR, transcribe } from './sherpa.js';
@@ -49,7 +49,7 @@ async function run(name: string, utts: Utterance[] | null, real: boolean, pocket
     return;
   }
   console.log(`${name}:`);
-  const audios: Audio[] = [];
+  const audios: MonoAudio[] = [];
   for (const u of utts) audios.push(await readAudio(u.path));
   const seconds = audios.reduce((a, x) => a + x.samples.length / x.sampleRate, 0);
   if (served) report('SERVED: int8 + beam + LM + lexicon (Earshot)', utts, await transcribeAll(served, audios, 'modified_beam_search', paced ? { paced, concurrency: pacedConcurrency } : {}), seconds);

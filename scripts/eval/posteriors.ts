@@ -7,7 +7,7 @@ import type { CtcModel } from '../../gpu-pool/engine/models/model.ts';
 import { CtcRecognizer } from '../../gpu-pool/engine/recognizers/ctc-recognizer.ts';
 import { loadRecognizer } from '../../gpu-pool/engine/recognizers/load-recognizer.ts';
 import type { Recognizer } from '../../gpu-pool/engine/recognizers/recognizer.ts';
-import type { Audio } from './audio.js';
+import type { MonoAudio } from '../../gpu-pool/engine/audio/audio-file.ts';
 
 /** One chunk's log-probs, [frames, vocab] row-major. */
 export interface PosteriorChunk {
@@ -24,7 +24,7 @@ export interface DevPosteriors {
 }
 
 /** Runs the served network file (`preferInt8`) over every utterance, `batch` streams per call. */
-export async function devPosteriors(modelDir: string, audios: Audio[], opts: { preferInt8?: boolean; batch?: number } = {}): Promise<DevPosteriors> {
+export async function devPosteriors(modelDir: string, audios: MonoAudio[], opts: { preferInt8?: boolean; batch?: number } = {}): Promise<DevPosteriors> {
   const recognizer = await loadRecognizer(modelDir, { provider: 'cpu', intraOpThreads: 1, preferInt8: opts.preferInt8 ?? true });
   if (!(recognizer instanceof CtcRecognizer)) throw new Error(`${modelDir}: the cached search tuner needs a CTC model`);
   const model = recognizer.model;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AsrEngine } from '../../gpu-pool/engine/api.ts';
 import { haveRealRecordings } from '../../gpu-pool/engine/testing/test-data.ts';
-import { readAudio, type Audio } from './audio.js';
+import { readAudio, type MonoAudio } from '../../gpu-pool/engine/audio/audio-file.ts';
 import { createEvalEngine, transcribeAll } from './earshot.js';
 import { realRecordings } from './sets.js';
 import { MODEL_DIR } from './sherpa.js';
@@ -21,7 +21,7 @@ const utts = haveRealRecordings('real-speech WER of the served configuration (sc
 
 describe.skipIf(!utts)('the served configuration on real recordings (../shared/testdata)', () => {
   let engine: AsrEngine;
-  let audios: Audio[];
+  let audios: MonoAudio[];
   beforeAll(async () => {
     engine = await createEvalEngine(MODEL_DIR, true);
     audios = await Promise.all(utts!.map((u) => readAudio(u.path)));

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readAudio } from './audio.js';
+import { readAudio } from '../../gpu-pool/engine/audio/audio-file.ts';
 import { createRecognizer, MODEL_DIR, transcribe } from './sherpa.js';
 import { heldoutFixtures } from './sets.js';
 import { corpusWer, normalizeText } from './wer.js';

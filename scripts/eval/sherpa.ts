@@ -1,7 +1,7 @@
 // Reference decoding of models/earshot-en with sherpa-onnx-node (independent decoder).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Audio } from './audio.js';
+import type { MonoAudio } from '../../gpu-pool/engine/audio/audio-file.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -37,7 +37,7 @@ export function createRecognizer(opts: RecognizerOptions = {}): Recognizer {
 }
 
 /** Streams the audio in 100 ms pieces (as a live client would) and returns the final text. */
-export function transcribe(rec: Recognizer, audio: Audio, pieceSeconds = 0.1): string {
+export function transcribe(rec: Recognizer, audio: MonoAudio, pieceSeconds = 0.1): string {
   const stream = rec.createStream();
   const piece = Math.max(1, Math.round(audio.sampleRate * pieceSeconds));
   const feed = (samples: Float32Array) => {

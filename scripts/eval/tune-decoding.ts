@@ -20,7 +20,7 @@ import { Lexicon } from '../../gpu-pool/engine/decoders/lexicon.ts';
 import { NgramLm } from '../../gpu-pool/engine/decoders/ngram-lm.ts';
 import { WordAssembler } from '../../gpu-pool/engine/decoders/word-assembler.ts';
 import { loadBeamContext } from '../../gpu-pool/engine/models/beam-settings.ts';
-import { readAudio } from './audio.js';
+import { readAudio } from '../../gpu-pool/engine/audio/audio-file.ts';
 import { devPosteriors, type PosteriorChunk } from './posteriors.js';
 import { MODEL_DIR } from './sherpa.js';
 import { devCorpus, realspeechDev } from './sets.js';

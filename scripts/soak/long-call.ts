@@ -20,8 +20,9 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { TESTDATA_DIR } from '../../gpu-pool/engine/testing/test-data.ts';
 import { freePort } from '../../gpu-pool/grpc/testing/free-port.ts';
-import { readAudio } from '../audio/read-audio.ts';
-import { resample, toPcm16 } from '../audio/resample.ts';
+import { readAudio } from '../../gpu-pool/engine/audio/audio-file.ts';
+import { toPcm16Bytes } from '../../gpu-pool/engine/audio/pcm16.ts';
+import { resampleAll } from '../../gpu-pool/engine/audio/resampler.ts';
 import { readyLine } from '../../runtime/testing/ready-line.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -75,7 +76,7 @@ async function callAudio(): Promise<{ pcm: Uint8Array; stretches: Array<{ file: 
   const files = rows.map((row) => row.split('\t')[0]!);
   const clips = await Promise.all(files.map(async (file) => {
     const audio = await readAudio(`${values.testdata}/${file}`);
-    return toPcm16(resample(audio.samples, audio.sampleRate, RATE));
+    return toPcm16Bytes(resampleAll(audio.samples, audio.sampleRate, RATE));
   }));
   const total = Math.round(MINUTES * 60 * RATE) * 2;
   const pcm = new Uint8Array(total);

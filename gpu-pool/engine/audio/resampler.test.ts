@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamingResampler } from './resampler.ts';
+import { resampleAll, StreamingResampler } from './resampler.ts';
 
 function sine(rate: number, hz: number, seconds: number): Float32Array {
   return Float32Array.from({ length: Math.round(rate * seconds) }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / rate));
@@ -60,5 +60,17 @@ describe('StreamingResampler', () => {
 
   it('rejects invalid rates', () => {
     expect(() => new StreamingResampler(0, 16000)).toThrow(/positive integers/);
+  });
+});
+
+describe('resampleAll', () => {
+  it('resamples a whole recording: duration kept, a tone below Nyquist kept, the same rate returned as is', () => {
+    const tone = sine(22050, 440, 1);
+    const out = resampleAll(tone, 22050, 16000);
+    expect(Math.abs(out.length - 16000)).toBeLessThanOrEqual(1);
+    const peak = Math.max(...out.subarray(1000, 15000).map(Math.abs));
+    expect(peak).toBeGreaterThan(0.45);
+    expect(peak).toBeLessThan(0.55);
+    expect(resampleAll(tone, 22050, 22050)).toBe(tone);
   });
 });

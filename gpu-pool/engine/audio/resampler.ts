@@ -144,6 +144,12 @@ export class StreamingResampler {
   }
 }
 
+/** A whole recording at another rate, in one call (clients and scripts that hold the full file). */
+export function resampleAll(samples: Float32Array, inRate: number, outRate: number): Float32Array {
+  if (inRate === outRate) return samples;
+  return new StreamingResampler(inRate, outRate).process(samples, true);
+}
+
 /** StreamingResampler's alignmentOutputSamples and alignmentInputSamples for these rates, without building its filters. */
 export function resamplerAlignment(inRate: number, outRate: number, numZeros = 6, cutoffHz = 0.99 * 0.5 * Math.min(inRate, outRate)): { outputSamples: number; inputSamples: number } {
   if (inRate === outRate) return { outputSamples: 0, inputSamples: 0 };

@@ -1,5 +1,7 @@
-/** Reads a 16-bit PCM mono WAV (TEST_WAV, or any recording) for loopback tests. */
+/** Reads a WAV recording (TEST_WAV, or any recording) as pcm_s16le bytes for loopback tests. */
 import { readFileSync } from 'node:fs';
+import { decodeWav } from '../../engine/audio/audio-file.ts';
+import { toPcm16Bytes } from '../../engine/audio/pcm16.ts';
 
 export interface PcmAudio {
   sampleRate: number;
@@ -8,26 +10,8 @@ export interface PcmAudio {
 }
 
 export function readPcmWav(path: string): PcmAudio {
-  const file = readFileSync(path);
-  if (file.toString('ascii', 0, 4) !== 'RIFF' || file.toString('ascii', 8, 12) !== 'WAVE') throw new Error(`${path}: not a WAV file`);
-  let offset = 12;
-  let sampleRate = 0;
-  while (offset + 8 <= file.length) {
-    const id = file.toString('ascii', offset, offset + 4);
-    const size = file.readUInt32LE(offset + 4);
-    const body = offset + 8;
-    if (id === 'fmt ') {
-      const format = file.readUInt16LE(body);
-      const channels = file.readUInt16LE(body + 2);
-      const bits = file.readUInt16LE(body + 14);
-      if (format !== 1 || channels !== 1 || bits !== 16) throw new Error(`${path}: need 16-bit PCM mono`);
-      sampleRate = file.readUInt32LE(body + 4);
-    } else if (id === 'data') {
-      return { sampleRate, bytes: new Uint8Array(file.subarray(body, body + size)) };
-    }
-    offset = body + size + (size % 2);
-  }
-  throw new Error(`${path}: no data chunk`);
+  const { samples, sampleRate } = decodeWav(readFileSync(path), path);
+  return { sampleRate, bytes: toPcm16Bytes(samples) };
 }
 
 /** Splits audio into frames of `frameMs`, as a gateway forwards a client's WebSocket frames. */
