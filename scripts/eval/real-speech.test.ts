@@ -13,7 +13,8 @@ import { corpusWer } from './wer.js';
 
 // Measured with the committed (fifteenth) model, beam 64 and the settings re-tuned for it, the
 // resampler's alignment lead and the 60 ms finalisation bound (2026-12-07): 38.56 % here (177 of
-// 459 words), 38.34 % (176) through eval:wer with the VAD; models/earshot-en/README.md, "Results". The bound sits within 5 points of it, so a model or decoder change that loses real
+// 459 words), the same through eval:wer with the VAD since 16-bit FLAC is read exactly (2026-12-08;
+// models/earshot-en/README.md, "Results"). The bound sits within 5 points of it, so a model or decoder change that loses real
 // speech fails here (beam 16 read 39.4 %, the fourteenth model 42.9 %, the twelfth, synthetic-only, 71.2 %).
 const MAX_REAL_WER = 0.42;
 
