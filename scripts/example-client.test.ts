@@ -48,3 +48,11 @@ it('streams WAV and FLAC files and prints the session from Begin to Termination'
     expect(stdout).toMatch(new RegExp(`^Session terminated: ${seconds} s of audio`, 'm'));
   }
 });
+
+it('a file it cannot read ends it with one line naming the file and exit code 2, before it connects', async () => {
+  const notAudio = fileURLToPath(new URL('../README.md', import.meta.url));
+  const { code, stdout, stderr } = await run(notAudio);
+  expect(code).toBe(2);
+  expect(stdout).toBe('');
+  expect(stderr).toBe(`${notAudio}: not a WAV, FLAC or Ogg Vorbis file\n`);
+});

@@ -37,7 +37,11 @@ if (values.help || !values['audio-file']) {
 const speed = Number(values.speed);
 if (!(speed > 0)) throw new Error('--speed must be a positive number');
 
-const audio = await readAudio(values['audio-file']);
+const audio = await readAudio(values['audio-file']).catch((err: Error) => {
+  // A file it cannot read is the caller's mistake: one line, not a stack trace.
+  process.stderr.write(`${err.message}\n`);
+  process.exit(2);
+});
 const pcm = toPcm16Bytes(resampleAll(audio.samples, audio.sampleRate, SAMPLE_RATE));
 const totalSeconds = pcm.byteLength / 2 / SAMPLE_RATE;
 
