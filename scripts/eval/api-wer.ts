@@ -1,7 +1,9 @@
 // npm run eval:api -- WER of a RUNNING Earshot through its public WebSocket API: every real recording
 // (../shared/testdata) streamed by the example client (npm run example) with unformatted turns, the
 // turns joined. It measures what a user of the server gets at its current settings (start it first:
-// npm start), where eval:wer measures the served configuration through the engine API.
+// npm start), where eval:wer measures the served configuration through the engine API. Faster than
+// real time, the 27 files run past the per-client audio budget (3007 after 60 s ahead), so start the
+// server for it with `CLIENT_AUDIO_BURST_SECONDS=0 npm start`, or pass --speed 1.
 //   tsx scripts/eval/api-wer.ts [--endpoint ws://localhost:8080] [--speed 4]
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
