@@ -31,17 +31,18 @@ export async function decodeAudio(bytes: Uint8Array, name = 'audio'): Promise<Mo
 /** WAV only, synchronously (the loopback tests read their recordings this way). */
 export function decodeWav(bytes: Uint8Array, name = 'audio'): MonoAudio {
   let wav: wavefile.WaveFile;
+  let decoded: Float64Array | Float64Array[];
   try {
     wav = new wavefile.WaveFile(bytes);
     // Companded and ADPCM encodings: the library expands them to 16-bit PCM.
     if (wav.bitDepth === '8m') wav.fromMuLaw();
     else if (wav.bitDepth === '8a') wav.fromALaw();
     else if (wav.bitDepth === '4') wav.fromIMAADPCM();
+    decoded = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
   } catch (err) {
     throw new Error(`${name}: unreadable WAV (${(err as Error).message})`);
   }
   const { sampleRate } = wav.fmt as { sampleRate: number };
-  const decoded = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
   const channels = Array.isArray(decoded) ? decoded : [decoded];
   // Integer codes scale by 2^(bits-1), so 16-bit samples come out exactly as s / 32768 (the
   // library's own float conversion scales positive and negative halves differently).
